@@ -1,0 +1,40 @@
+"""The `generic` adapter: sales already in our canonical shape, as the fixture format shows.
+
+``completed_at`` may carry an offset; without one it is the store's local time.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from dateutil.parser import isoparse
+
+from pos_transactions.adapter import Adapter, RecordError
+from pos_transactions.canonical import localise
+
+
+class GenericAdapter(Adapter):
+    name = "generic"
+    description = "Sales in the service's own JSON shape (id, completed_at, status, lines)."
+
+    def to_canonical(self, record: Any) -> Mapping[str, Any]:
+        if not isinstance(record, Mapping):
+            raise RecordError(f"a sale must be a JSON object, not {type(record).__name__}")
+        lines = record["lines"]
+        if not isinstance(lines, list):
+            raise RecordError("lines must be a list")
+        return {
+            "id": record["id"],
+            "status": record["status"],
+            "completed_at": self._moment(record.get("completed_at")),
+            "customer_id": record.get("customer_id"),
+            "employee_id": record.get("employee_id"),
+            "lines": lines,
+        }
+
+    def _moment(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return localise(isoparse(value), self.timezone)
+        except ValueError:
+            raise RecordError(f"completed_at {value!r} is not an ISO-8601 date-time") from None

@@ -1,0 +1,26 @@
+"""pos-transactions: the 3PP service that serves a POS's sales to LucidGreen's LucidRetail."""
+
+import os
+
+from flask import Flask
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory: configuration from the environment (or `test_config`), the
+    database made ready, the API and its error handlers registered."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from .config import settings_from_environment
+
+    app.config.from_mapping(settings_from_environment(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.json.sort_keys = False
+
+    from . import api, db, errors
+
+    db.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(api.api, url_prefix="/api/v1")
+    return app

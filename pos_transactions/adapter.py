@@ -1,0 +1,128 @@
+"""The adapter contract: a native POS record in, a validated canonical `Sale` out.
+
+A POS vendor writes one subclass of `Adapter` for their native sales format and registers it
+under the entry-point group ``pos_transactions.adapters`` (see `adapter_registry`).  The
+subclass only translates fields (`to_canonical`); validation, LucidID normalisation and error
+reporting happen here, identically for every adapter.
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from marshmallow import ValidationError
+
+from .canonical import Sale, SaleSchema
+
+
+class RecordError(ValueError):
+    """An adapter could not read a native record; the message says what was wrong with it."""
+
+
+@dataclass(frozen=True)
+class InvalidRecord:
+    """A native record that did not become a sale, named by its id (or position)."""
+
+    record: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.record}: {self.reason}"
+
+
+class Adapter(ABC):
+    """Base class of every POS adapter.
+
+    `name` is the entry-point name; `description` is the one line `pos-transactions adapters`
+    shows.  `timezone` is the store's IANA zone, for native times that carry no offset;
+    `options` is the store's adapter configuration (column mappings, metadata keys, ...).
+    """
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+
+    def __init__(self, timezone: ZoneInfo, options: Mapping[str, Any] | None = None) -> None:
+        self.timezone = timezone
+        self.options = dict(options or {})
+
+    def records(self, sales: Any, base_dir: Path | None = None) -> list[Any]:
+        """The native sale records held by a store's (or a push's) ``sales`` value.
+
+        By default it is the list itself.  An adapter whose native unit is not one sale (a
+        CSV report has a row per line item) overrides this to group its input into sales;
+        `base_dir` is the store file's folder, for stores that name a data file.
+        """
+        if not isinstance(sales, list):
+            raise RecordError(f"sales must be a list of records, not {type(sales).__name__}")
+        return sales
+
+    def record_id(self, record: Any) -> str | None:
+        """The native sale id, to name the record in errors; None when it has none."""
+        if isinstance(record, Mapping) and record.get("id") not in (None, ""):
+            return str(record["id"])
+        return None
+
+    @abstractmethod
+    def to_canonical(self, record: Any) -> Mapping[str, Any]:
+        """Translate one native record into the canonical sale's fields.
+
+        Return a mapping with `id`, `status` (completed, voided or open), `completed_at`
+        (aware datetime or ISO-8601 string; use `canonical.localise` for local times),
+        `customer_id`, `employee_id` and `lines` (each `sku`, `quantity`, `lucid_ids`).
+        Raise `RecordError` (or KeyError/TypeError/ValueError) for a record it cannot read.
+        """
+
+    def parse(self, record: Any) -> Sale:
+        """One native record as a validated `Sale`; RecordError names what was wrong."""
+        try:
+            fields = self.to_canonical(record)
+        except RecordError:
+            raise
+        except KeyError as error:
+            raise RecordError(f"missing field {error}") from None
+        except (TypeError, ValueError, AttributeError) as error:
+            raise RecordError(str(error) or type(error).__name__) from None
+        try:
+            return SaleSchema().load(fields)
+        except ValidationError as error:
+            raise RecordError(describe_validation_error(error.messages)) from None
+
+    def parse_all(self, records: Iterable[Any]) -> tuple[list[Sale], list[InvalidRecord]]:
+        """Parse every record; return the sales and every invalid record (none are skipped).
+
+        Two records with the same native id are both invalid: which of them is the sale?
+        """
+        sales: list[Sale] = []
+        invalid: list[InvalidRecord] = []
+        seen: set[str] = set()
+        for position, record in enumerate(records):
+            label = self.record_id(record) or f"record #{position}"
+            try:
+                sale = self.parse(record)
+            except RecordError as error:
+                invalid.append(InvalidRecord(label, str(error)))
+                continue
+            if sale.id in seen:
+                invalid.append(InvalidRecord(label, f"sale id {sale.id!r} appears more than once"))
+                continue
+            seen.add(sale.id)
+            sales.append(sale)
+        return sales, invalid
+
+
+def describe_validation_error(messages: Any, path: str = "") -> str:
+    """Flatten marshmallow's nested messages into ``lines.0.lucid_ids.1: ...; ...``."""
+    if isinstance(messages, Mapping):
+        return "; ".join(
+            describe_validation_error(value, f"{path}.{key}" if path else str(key))
+            for key, value in messages.items()
+        )
+    if isinstance(messages, list) and all(isinstance(item, str) for item in messages):
+        text = " ".join(messages)
+        return f"{path}: {text}" if path else text
+    if isinstance(messages, list):
+        return "; ".join(describe_validation_error(item, path) for item in messages)
+    return f"{path}: {messages}" if path else str(messages)

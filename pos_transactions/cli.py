@@ -1,0 +1,185 @@
+"""The ``pos-transactions`` command: thin click commands over the modules that do the work.
+
+It finds its application by itself (no FLASK_APP): `main` is a FlaskGroup bound to
+`create_app`.  Machine-readable output goes to stdout; notices go to stderr.
+"""
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+from sqlalchemy import func, select
+
+from . import create_app
+from .adapter_registry import installed_adapters
+from .credentials import Scope, UnknownRetailer, create_credential, revoke_credential
+from .db import ensure_schema, get_engine, new_session
+from .feed import feed_document
+from .models import Retailer, Sale
+from .stores import InvalidStores, load_store_files
+from .window import WindowError, parse_window
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def main() -> None:
+    """Serve a POS's sales to LucidRetail as the Retail Transactions API."""
+
+
+def _notice(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@main.command("init-db")
+def init_db_command() -> None:
+    """Create the tables and the service's own keys (safe to repeat)."""
+    ensure_schema(get_engine())
+    _notice(f"Database ready: {get_engine().url.render_as_string(hide_password=True)}")
+
+
+@main.command("load-fixture")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def load_fixture_command(paths: tuple[Path, ...]) -> None:
+    """Load fixture stores, all or nothing; re-loading is harmless."""
+    with new_session() as session:
+        try:
+            loaded = load_store_files(session, list(paths))
+        except InvalidStores as error:
+            for store_error in error.errors:
+                _notice(f"{store_error.source}: invalid, nothing was loaded")
+                for problem in store_error.problems:
+                    _notice(f"  {problem}")
+            raise SystemExit(1) from None
+        session.commit()
+    for store in loaded:
+        done = store.summary
+        click.echo(
+            f"{store.retailer_id}: {done.created} created, {done.updated} updated, "
+            f"{done.unchanged} unchanged"
+        )
+
+
+@main.command("create-credentials")
+@click.argument("retailer_id")
+@click.option(
+    "--scope",
+    type=click.Choice([s.value for s in Scope]),
+    default=Scope.FEED.value,
+    show_default=True,
+    help="feed: read the transactions (LucidRetail); ingest: push sales (the POS).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print only a JSON object on stdout.")
+def create_credentials_command(retailer_id: str, scope: str, as_json: bool) -> None:
+    """Make a credential for a retailer; its secret is shown once, now."""
+    with new_session() as session, session.begin():
+        try:
+            credential = create_credential(session, retailer_id, Scope(scope))
+        except UnknownRetailer as error:
+            raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "username": credential.username,
+                    "password": credential.secret,
+                    "token": credential.secret,
+                }
+            )
+        )
+        _notice(f"Credential for {retailer_id} ({scope}); the secret is not shown again.")
+        return
+    click.echo(f"retailer:  {retailer_id}\nscope:     {scope}\nusername:  {credential.username}")
+    click.echo(f"password:  {credential.secret}\ntoken:     {credential.secret}")
+    _notice("Send it as 'Authorization: Token <token>' (LucidRetail), Bearer, or HTTP Basic.")
+    _notice("The secret is stored only as a hash: this is the only time it is shown.")
+
+
+@main.command("revoke-credentials")
+@click.argument("username")
+def revoke_credentials_command(username: str) -> None:
+    """Revoke a credential at once."""
+    with new_session() as session, session.begin():
+        if not revoke_credential(session, username):
+            raise click.ClickException(f"no active credential {username!r}")
+    _notice(f"Revoked {username}.")
+
+
+@main.command("transactions")
+@click.argument("retailer_id")
+@click.option("--start", help="start_date, as the API takes it (default: midnight UTC yesterday).")
+@click.option("--end", help="end_date, as the API takes it (default: midnight UTC today).")
+def transactions_command(retailer_id: str, start: str | None, end: str | None) -> None:
+    """Print the feed exactly as the API would serve it."""
+    args = {name: [value] for name, value in (("start_date", start), ("end_date", end)) if value}
+    try:
+        window = parse_window(args, now=datetime.now(UTC))
+    except WindowError as error:
+        raise click.BadParameter(error.message, param_hint=f"--{error.parameter[:-5]}") from None
+    with new_session() as session:
+        if session.get(Retailer, retailer_id) is None:
+            raise click.ClickException(f"no retailer {retailer_id!r}")
+    with get_engine().connect() as connection:
+        click.echo(feed_document(connection, retailer_id, window))
+
+
+@main.command("adapters")
+def adapters_command() -> None:
+    """List the installed POS adapters."""
+    for info in installed_adapters():
+        origin = f"{info.distribution or '?'} {info.version or ''}".strip()
+        if info.error:
+            click.echo(f"{info.name}\t{origin}\tBROKEN: {info.error}")
+        else:
+            click.echo(f"{info.name}\t{origin}\t{info.description}")
+
+
+@main.command("demo")
+@click.option(
+    "--fixtures",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=FIXTURES,
+    show_default=True,
+    help="Folder of fixture stores to load.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--workers", default=2, show_default=True)
+def demo_command(fixtures: Path, host: str, port: int, workers: int) -> None:
+    """Load the fixture stores, print fresh credentials and a curl line, and serve."""
+    from .server import serve
+
+    ensure_schema(get_engine())
+    with new_session() as session:
+        try:
+            loaded = load_store_files(session, sorted(fixtures.glob("*.json")))
+        except InvalidStores as error:
+            raise click.ClickException(str(error)) from None
+        session.commit()
+        for store in loaded:
+            _print_demo_access(session, store.retailer_id, host, port)
+    url = current_app.config["DATABASE_URL"]
+    serve(url, f"{host}:{port}", workers)
+
+
+def _print_demo_access(session, retailer_id: str, host: str, port: int) -> None:
+    first, last = session.execute(
+        select(func.min(Sale.transacted_on), func.max(Sale.transacted_on)).where(
+            Sale.retailer_id == retailer_id, Sale.reported.is_(True)
+        )
+    ).one()
+    credential = create_credential(session, retailer_id)
+    session.commit()
+    query = ""
+    if first is not None:
+        query = (
+            f"?start_date={first.date().isoformat()}&end_date={last.date().isoformat()}T23:59:59Z"
+        )
+    click.echo(f"\n{retailer_id}: username {credential.username}  token {credential.secret}")
+    click.echo(
+        f"  curl -H 'Authorization: Token {credential.secret}' "
+        f"'http://{host}:{port}/api/v1/transactions/{query}'"
+    )

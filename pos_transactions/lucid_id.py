@@ -1,0 +1,75 @@
+"""LucidID normalisation: whatever a POS captured at checkout, the feed reports one form.
+
+LucidGreen's "uuid" type is a 22-character base57 ShortUUID (the `shortuuid` library's
+default alphabet).  A LucidID's QR code holds ``https://qr.lcdg.io/<LucidID>``, so scanners
+hand POS systems the whole URL; some POS systems store the id as a classic hyphenated UUID.
+All of these become the bare 22-character id.  A CaseID URL (``.../case/<id>``) labels a
+shipping case, not an item, and is refused.
+"""
+
+import re
+import uuid
+from urllib.parse import urlsplit
+
+import shortuuid
+
+ALPHABET = shortuuid.get_alphabet()
+LENGTH = 22
+_BASE57_ID = re.compile(f"[{re.escape(ALPHABET)}]{{{LENGTH}}}")
+_HYPHENATED_UUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+
+
+class InvalidLucidID(ValueError):
+    """The value is not a LucidID in any form we accept; the message says why."""
+
+
+def normalise_lucid_id(value: object) -> str:
+    """Return the 22-character base57 LucidID that `value` denotes, or raise InvalidLucidID."""
+    if not isinstance(value, str):
+        raise InvalidLucidID(f"a LucidID must be a string, not {type(value).__name__}")
+    text = value.strip()
+    if not text:
+        raise InvalidLucidID("a LucidID must not be empty")
+    if "/" in text:
+        return _from_url(text)
+    if _HYPHENATED_UUID.fullmatch(text):
+        return shortuuid.encode(uuid.UUID(text))
+    return _checked_base57(text)
+
+
+def normalise_lucid_ids(values: list) -> list[str]:
+    """Normalise every value and drop repeats, keeping the order of first appearance."""
+    return list(dict.fromkeys(normalise_lucid_id(value) for value in values))
+
+
+def _from_url(text: str) -> str:
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise InvalidLucidID("a LucidID URL must be an http(s) URL with a host")
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if not segments:
+        raise InvalidLucidID("the URL has no LucidID at the end of its path")
+    if len(segments) > 1 and segments[-2].lower() == "case":
+        raise InvalidLucidID("a CaseID URL identifies a case, not an item's LucidID")
+    if len(segments) > 1:
+        raise InvalidLucidID("a LucidID URL has the id as its only path segment")
+    return _checked_base57(segments[0])
+
+
+def _checked_base57(text: str) -> str:
+    if not _BASE57_ID.fullmatch(text) or not _fits_in_a_uuid(text):
+        raise InvalidLucidID(
+            "not a LucidID: expected a 22-character base57 id, its QR-code URL or a UUID"
+        )
+    return text
+
+
+def _fits_in_a_uuid(text: str) -> bool:
+    """57**22 exceeds 2**128, so some well-formed strings encode no UUID at all."""
+    try:
+        shortuuid.decode(text)
+    except ValueError:
+        return False
+    return True

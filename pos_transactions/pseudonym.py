@@ -1,0 +1,25 @@
+"""Pseudonymous ids: what LucidRetail sees instead of native sale, customer and staff ids.
+
+A keyed hash (HMAC-SHA256) of the retailer, the kind of id and the native value: the same
+input always gives the same id, across calls, restarts and re-loads, while the native value
+(a phone number, an email, a patient card) cannot be recovered or guessed without the key.
+The key is random, made once per deployment and kept in the database (`db.ensure_schema`).
+"""
+
+import hmac
+import secrets
+import uuid
+from hashlib import sha256
+
+KEY_SETTING = "pseudonym_key"
+
+
+def new_key() -> str:
+    return secrets.token_hex(32)
+
+
+def pseudonym(key: bytes, retailer_id: str, kind: str, native_id: str) -> str:
+    """A UUID-shaped id for `native_id` of `kind` ("sale", "customer", "employee")."""
+    message = "\x1f".join((retailer_id, kind, native_id)).encode()
+    digest = hmac.new(key, message, sha256).digest()
+    return str(uuid.UUID(bytes=digest[:16]))

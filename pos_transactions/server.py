@@ -1,0 +1,30 @@
+"""Serving with gunicorn from inside the CLI (``pos-transactions demo``).
+
+Each worker builds its own application after the fork, so no database connection is
+shared between processes (that matters for SQLite).
+"""
+
+import os
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from . import create_app
+
+        return create_app()
+
+
+def serve(database_url: str, bind: str, workers: int) -> None:
+    """Serve the API on `bind` until interrupted."""
+    os.environ["DATABASE_URL"] = database_url
+    _Gunicorn({"bind": bind, "workers": workers, "accesslog": "-"}).run()

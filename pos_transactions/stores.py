@@ -1,0 +1,153 @@
+"""Stores: a retailer and its native sales, read by the retailer's adapter and saved atomically.
+
+A fixture store file (see fixtures/README.md) and a push to ``POST /api/v1/sales/`` go
+through the same two steps: `read_sales` (every record parsed; any invalid one stops
+everything, and all of them are listed) and `sales.write_sales`.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import Schema, ValidationError, fields, validate
+from sqlalchemy.orm import Session
+
+from .adapter import Adapter, InvalidRecord, RecordError, describe_validation_error
+from .adapter_registry import get_adapter
+from .canonical import Sale
+from .models import Retailer
+from .sales import WriteSummary, write_sales
+
+RETAILER_ID = r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}"
+
+
+class InvalidStore(ValueError):
+    """A store (or push) that cannot be loaded; `problems` lists every reason."""
+
+    def __init__(self, source: str, problems: list[InvalidRecord]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(map(str, problems)))
+
+
+def _check_timezone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"{name!r} is not an IANA timezone") from None
+
+
+class RetailerSchema(Schema):
+    id = fields.String(required=True, validate=validate.Regexp(RETAILER_ID))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    timezone = fields.String(required=True, validate=_check_timezone)
+
+
+class StoreSchema(Schema):
+    retailer = fields.Nested(RetailerSchema, required=True)
+    adapter = fields.String(load_default="generic")
+    adapter_options = fields.Dict(keys=fields.String(), load_default=dict)
+    sales = fields.Raw(load_default=list)
+
+
+@dataclass(frozen=True)
+class LoadedStore:
+    retailer_id: str
+    summary: WriteSummary
+
+
+def make_adapter(name: str, timezone: str, options: dict | None = None) -> Adapter:
+    """An adapter instance for a store; UnknownAdapter if `name` is not installed."""
+    return get_adapter(name)(ZoneInfo(timezone), options)
+
+
+def read_sales(
+    adapter: Adapter, sales: Any, source: str, base_dir: Path | None = None
+) -> list[Sale]:
+    """Every native record as a canonical sale, or InvalidStore naming each bad record."""
+    try:
+        records = adapter.records(sales, base_dir)
+    except RecordError as error:
+        raise InvalidStore(source, [InvalidRecord("sales", str(error))]) from None
+    parsed, invalid = adapter.parse_all(records)
+    if invalid:
+        raise InvalidStore(source, invalid)
+    return parsed
+
+
+def read_store_file(path: Path) -> dict:
+    """The validated store held by a file; InvalidStore when it is not a store at all."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidStore(
+            str(path), [InvalidRecord("store", f"not a readable JSON store ({error})")]
+        ) from None
+    if not isinstance(document, dict):
+        raise InvalidStore(
+            str(path),
+            [InvalidRecord("store", "a store is a JSON object with retailer, adapter and sales")],
+        )
+    try:
+        return StoreSchema().load(document)
+    except ValidationError as error:
+        raise InvalidStore(
+            str(path), [InvalidRecord("store", describe_validation_error(error.messages))]
+        ) from None
+
+
+def load_store(
+    session: Session, store: dict, source: str, base_dir: Path | None = None
+) -> LoadedStore:
+    """Create or update the store's retailer and upsert its sales, in the caller's transaction.
+
+    Nothing is written unless every record is valid.
+    """
+    retailer = store["retailer"]
+    try:
+        adapter = make_adapter(store["adapter"], retailer["timezone"], store["adapter_options"])
+    except LookupError as error:
+        raise InvalidStore(source, [InvalidRecord("adapter", str(error))]) from None
+    sales = read_sales(adapter, store["sales"], source, base_dir)
+    session.merge(
+        Retailer(
+            id=retailer["id"],
+            name=retailer["name"],
+            timezone=retailer["timezone"],
+            adapter=store["adapter"],
+            adapter_options=store["adapter_options"],
+        )
+    )
+    session.flush()
+    return LoadedStore(retailer["id"], write_sales(session, retailer["id"], sales))
+
+
+def load_store_files(session: Session, paths: list[Path]) -> list[LoadedStore]:
+    """Load several store files as one unit: if any is invalid, none is written.
+
+    Every file is checked before anything is raised, so one run reports every problem.
+    """
+    stores, problems = [], []
+    for path in paths:
+        try:
+            stores.append((path, read_store_file(path)))
+        except InvalidStore as error:
+            problems.append(error)
+    loaded = []
+    for path, store in stores:
+        try:
+            loaded.append(load_store(session, store, str(path), path.parent))
+        except InvalidStore as error:
+            problems.append(error)
+    if problems:
+        session.rollback()
+        raise InvalidStores(problems)
+    return loaded
+
+
+class InvalidStores(ValueError):
+    def __init__(self, errors: list[InvalidStore]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(map(str, errors)))
