@@ -18,6 +18,7 @@ from .adapter_registry import installed_adapters
 from .credentials import Scope, UnknownRetailer, create_credential, revoke_credential
 from .db import ensure_schema, get_engine, new_session
 from .feed import feed_document
+from .lucid.cli import lucid
 from .models import Retailer, Sale
 from .stores import InvalidStores, load_store_files
 from .window import WindowError, parse_window
@@ -183,3 +184,6 @@ def _print_demo_access(session, retailer_id: str, host: str, port: int) -> None:
         f"  curl -H 'Authorization: Token {credential.secret}' "
         f"'http://{host}:{port}/api/v1/transactions/{query}'"
     )
+
+
+main.add_command(lucid)

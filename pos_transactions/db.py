@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .lucid import models as _lucid_models  # noqa: F401  (registers the tables)
 from .models import Base, ServiceSetting
 from .pseudonym import KEY_SETTING, new_key
 from .sales import refresh_feed_rows

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from pos_transactions import create_app
 from pos_transactions.cli import main
@@ -47,9 +48,19 @@ def database_url(request, tmp_path):
     admin.dispose()
 
 
+class BufferedClient(FlaskClient):
+    """Reads every response whole, as a real HTTP client does, so a streamed feed always
+    finishes and gives its database connection back (an unread stream would hold it)."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    app.test_client_class = BufferedClient
     yield app
     app.extensions["pos_transactions.engine"].dispose()
 

@@ -1,0 +1,154 @@
+"""The `shopify` adapter: Shopify Admin REST ``Order`` objects, as GET /orders.json returns them.
+
+Shopify has no LucidID field; a retailer's checkout or POS extension stores the scanned
+code as a line-item property (``{"name": "LucidID", "value": "..."}``).  Shopify's order
+ids are integers and its staff member (``user_id``) and customer are often absent, so this
+adapter stringifies the ids and treats absence as "none".  An order is a sale when it is
+processed and a void when it has a ``cancelled_at``; the financial and fulfillment states
+do not change that.  The format is documented field by field in ``adapters/README.md``.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from dateutil.parser import isoparse
+
+from pos_transactions.adapter import Adapter, RecordError
+
+DEFAULT_OPTIONS = {"lucid_id_property": "LucidID"}
+
+
+class ShopifyAdapter(Adapter):
+    name = "shopify"
+    description = "Shopify Admin REST Order objects (LucidIDs in line-item properties)."
+
+    def records(self, sales: Any, base_dir: Path | None = None) -> list[Any]:
+        check_options(self.options)
+        return super().records(sales, base_dir)
+
+    def to_canonical(self, record: Any) -> Mapping[str, Any]:
+        if not isinstance(record, Mapping):
+            raise RecordError(f"an order must be a JSON object, not {type(record).__name__}")
+        property_name = (DEFAULT_OPTIONS | self.options)["lucid_id_property"]
+        cancelled = record.get("cancelled_at") is not None
+        if cancelled:
+            timestamp(record["cancelled_at"], "cancelled_at")
+        items = record["line_items"]
+        if not isinstance(items, list):
+            raise RecordError(f"line_items must be an array, not {type(items).__name__}")
+        return {
+            "id": shopify_id(record["id"], "id"),
+            "status": "voided" if cancelled else "completed",
+            "completed_at": timestamp(record["processed_at"], "processed_at"),
+            "customer_id": customer_id(record.get("customer")),
+            "employee_id": optional_id(record.get("user_id"), "user_id"),
+            "lines": [line(item, position, property_name) for position, item in enumerate(items)],
+        }
+
+
+def check_options(options: Mapping[str, Any]) -> None:
+    """Refuse an unknown or mistyped option: it would be silently ignored otherwise."""
+    unknown = sorted(set(options) - set(DEFAULT_OPTIONS))
+    if unknown:
+        raise RecordError(
+            f"unknown adapter option(s) {', '.join(map(repr, unknown))}; "
+            f"the shopify adapter knows {', '.join(DEFAULT_OPTIONS)}"
+        )
+    name = options.get("lucid_id_property", DEFAULT_OPTIONS["lucid_id_property"])
+    if not (isinstance(name, str) and name.strip()):
+        raise RecordError("adapter option 'lucid_id_property' must be a property name")
+
+
+def shopify_id(value: Any, name: str) -> str:
+    """Shopify ids are JSON integers; a string id (from an export or a proxy) is kept."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise RecordError(f"{name} must be an integer id, not {type(value).__name__}")
+
+
+def optional_id(value: Any, name: str) -> str | None:
+    return None if value is None else shopify_id(value, name)
+
+
+def customer_id(customer: Any) -> str | None:
+    """The order's ``customer.id``; no customer (absent or null) is a walk-in sale."""
+    if customer is None:
+        return None
+    if not isinstance(customer, Mapping):
+        raise RecordError(f"customer must be an object or null, not {type(customer).__name__}")
+    return optional_id(customer.get("id"), "customer.id")
+
+
+def timestamp(value: Any, name: str) -> datetime:
+    """A Shopify timestamp: ISO 8601 with the shop's offset (``2026-03-11T14:05:00-05:00``)."""
+    if not isinstance(value, str):
+        raise RecordError(
+            f"{name} must be an ISO 8601 timestamp string, not {type(value).__name__}"
+        )
+    try:
+        moment = isoparse(value)
+    except (ValueError, OverflowError):
+        raise RecordError(f"{name} {value!r} is not an ISO 8601 timestamp") from None
+    if moment.utcoffset() is None:
+        raise RecordError(f"{name} {value!r} has no UTC offset (Shopify always sends one)")
+    return moment
+
+
+def line(item: Any, position: int, property_name: str) -> dict[str, Any]:
+    """One line item as a canonical line; `position` names it in errors."""
+    where = f"line_items[{position}]"
+    if not isinstance(item, Mapping):
+        raise RecordError(f"{where} must be an object, not {type(item).__name__}")
+    if "quantity" not in item:
+        raise RecordError(f"{where}.quantity is missing")
+    sku = item.get("sku")
+    if sku is not None and not isinstance(sku, str):
+        raise RecordError(f"{where}.sku must be a string, not {type(sku).__name__}")
+    return {
+        "sku": sku or None,
+        "quantity": parse_quantity(item["quantity"], where),
+        "lucid_ids": lucid_ids(item.get("properties"), property_name, where),
+    }
+
+
+def parse_quantity(value: Any, where: str = "line item") -> Decimal:
+    """Shopify's quantity is a JSON integer; a decimal string is read exactly, a float never."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            quantity = Decimal(value.strip())
+        except InvalidOperation:
+            quantity = None
+        if quantity is not None and quantity.is_finite():
+            return quantity
+        raise RecordError(f"{where}.quantity {value!r} is not a number")
+    raise RecordError(f"{where}.quantity must be an integer, not {type(value).__name__}")
+
+
+def lucid_ids(properties: Any, property_name: str, where: str = "line item") -> list[str]:
+    """The values of every property called `property_name` (case and spaces ignored), each
+    split on commas; kept as captured for the canonical check."""
+    if properties is None:
+        return []
+    if not isinstance(properties, list):
+        raise RecordError(f"{where}.properties must be an array, not {type(properties).__name__}")
+    wanted = property_name.strip().casefold()
+    found = []
+    for index, entry in enumerate(properties):
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+            raise RecordError(f"{where}.properties[{index}] must be an object with a name")
+        if entry["name"].strip().casefold() != wanted:
+            continue
+        value = entry.get("value")
+        if not isinstance(value, str):
+            raise RecordError(
+                f"{where}.properties[{index}].value must be a string, not {type(value).__name__}"
+            )
+        found += [part.strip() for part in value.split(",") if part.strip()]
+    return found

@@ -1,0 +1,241 @@
+"""The `square` adapter: Square Orders API ``Order`` objects, as RetrieveOrder/SearchOrders return.
+
+Square has no LucidID field, so retailers capture the scanned QR code either in a line
+item's ``metadata`` (a string map an integration writes) or in its free-text ``note`` (what
+a budtender types or scans at the register).  Both are read here.  Square tracks no staff
+member on an order; a store that records one in the order's metadata names that key in its
+options.  The format is documented field by field in ``adapters/README.md``.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from dateutil.parser import isoparse
+
+from pos_transactions.adapter import Adapter, RecordError
+from pos_transactions.lucid_id import InvalidLucidID, normalise_lucid_id
+
+STATUS_BY_STATE = {
+    "COMPLETED": "completed",
+    "CANCELED": "voided",
+    "OPEN": "open",
+    "DRAFT": "open",
+}
+DEFAULT_OPTIONS = {
+    "lucid_id_metadata_key": "lucid_id",
+    "lucid_ids_in_note": True,
+    "employee_metadata_key": None,
+}
+LUCIDGREEN_HOST = "lcdg.io"
+# Punctuation a person types around a code in a note: "(id)", "id.", "'id'", "id,".
+_NOTE_TOKEN_EDGES = "()[]{}<>\"'.,;:!?"
+
+
+class SquareAdapter(Adapter):
+    name = "square"
+    description = "Square Orders API Order objects (LucidIDs in line-item metadata or notes)."
+
+    def records(self, sales: Any, base_dir: Path | None = None) -> list[Any]:
+        check_options(self.options)
+        return super().records(sales, base_dir)
+
+    def to_canonical(self, record: Any) -> Mapping[str, Any]:
+        if not isinstance(record, Mapping):
+            raise RecordError(f"an order must be a JSON object, not {type(record).__name__}")
+        options = DEFAULT_OPTIONS | self.options
+        status = order_status(record["state"])
+        return {
+            "id": text_field(record, "id", required=True),
+            "status": status,
+            "completed_at": order_time(record, status),
+            "customer_id": text_field(record, "customer_id"),
+            "employee_id": employee_id(record, options["employee_metadata_key"]),
+            "lines": [
+                line(item, position, options)
+                for position, item in enumerate(list_field(record, "line_items"))
+            ],
+        }
+
+
+def check_options(options: Mapping[str, Any]) -> None:
+    """Refuse an unknown or mistyped option: it would be silently ignored otherwise."""
+    unknown = sorted(set(options) - set(DEFAULT_OPTIONS))
+    if unknown:
+        raise RecordError(
+            f"unknown adapter option(s) {', '.join(map(repr, unknown))}; "
+            f"the square adapter knows {', '.join(DEFAULT_OPTIONS)}"
+        )
+    key = options.get("lucid_id_metadata_key", DEFAULT_OPTIONS["lucid_id_metadata_key"])
+    if key is not None and not (isinstance(key, str) and key):
+        raise RecordError("adapter option 'lucid_id_metadata_key' must be a metadata key or null")
+    if not isinstance(options.get("lucid_ids_in_note", True), bool):
+        raise RecordError("adapter option 'lucid_ids_in_note' must be true or false")
+    staff_key = options.get("employee_metadata_key")
+    if staff_key is not None and not (isinstance(staff_key, str) and staff_key):
+        raise RecordError("adapter option 'employee_metadata_key' must be a metadata key or null")
+
+
+def order_status(state: Any) -> str:
+    """Canonical status of a Square order ``state``."""
+    if not isinstance(state, str) or state not in STATUS_BY_STATE:
+        raise RecordError(f"state {state!r} is not one of {', '.join(STATUS_BY_STATE)}")
+    return STATUS_BY_STATE[state]
+
+
+def order_time(record: Mapping[str, Any], status: str) -> datetime | None:
+    """When the sale happened: ``closed_at``, set when the order reached COMPLETED or CANCELED.
+
+    An open order has not happened yet.  A canceled order that lacks ``closed_at`` falls
+    back to ``updated_at`` (its time only places it; a voided sale is never reported).
+    """
+    if status == "open":
+        return None
+    if status == "voided" and record.get("closed_at") is None and "updated_at" in record:
+        return rfc3339(record["updated_at"], "updated_at")
+    if record.get("closed_at") is None:
+        raise RecordError(f"a {record.get('state')} order needs closed_at")
+    return rfc3339(record["closed_at"], "closed_at")
+
+
+def rfc3339(value: Any, name: str) -> datetime:
+    """A Square timestamp: RFC 3339, which always carries ``Z`` or an offset."""
+    if not isinstance(value, str):
+        raise RecordError(
+            f"{name} must be an RFC 3339 timestamp string, not {type(value).__name__}"
+        )
+    try:
+        moment = isoparse(value)
+    except (ValueError, OverflowError):
+        raise RecordError(f"{name} {value!r} is not an RFC 3339 timestamp") from None
+    if moment.utcoffset() is None:
+        raise RecordError(f"{name} {value!r} has no UTC offset (RFC 3339 requires one)")
+    return moment
+
+
+def text_field(record: Mapping[str, Any], name: str, required: bool = False) -> str | None:
+    value = record.get(name)
+    if value is None and not required:
+        return None
+    if value is None:
+        raise RecordError(f"missing field {name!r}")
+    if not isinstance(value, str):
+        raise RecordError(f"{name} must be a string, not {type(value).__name__}")
+    return value
+
+
+def list_field(record: Mapping[str, Any], name: str) -> list[Any]:
+    """An optional array field (Square omits empty ones)."""
+    value = record.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordError(f"{name} must be an array, not {type(value).__name__}")
+    return value
+
+
+def metadata(record: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+    value = record.get("metadata")
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise RecordError(f"{where}metadata must be an object, not {type(value).__name__}")
+    return value
+
+
+def employee_id(record: Mapping[str, Any], metadata_key: str | None) -> str | None:
+    """The staff member named in the order's metadata under `metadata_key`, if configured."""
+    if metadata_key is None:
+        return None
+    value = metadata(record, "")
+    found = value.get(metadata_key)
+    if found is not None and not isinstance(found, str):
+        raise RecordError(f"metadata[{metadata_key!r}] must be a string")
+    return found
+
+
+def line(item: Any, position: int, options: Mapping[str, Any]) -> dict[str, Any]:
+    """One ``OrderLineItem`` as a canonical line; `position` names it in errors."""
+    where = f"line_items[{position}]."
+    if not isinstance(item, Mapping):
+        raise RecordError(f"line_items[{position}] must be an object, not {type(item).__name__}")
+    if "quantity" not in item:
+        raise RecordError(f"{where}quantity is missing")
+    lucid_ids = []
+    key = options["lucid_id_metadata_key"]
+    if key is not None:
+        captured = metadata(item, where).get(key)
+        if captured is not None and not isinstance(captured, str):
+            raise RecordError(f"{where}metadata[{key!r}] must be a string")
+        lucid_ids += split_comma_separated(captured or "")
+    if options["lucid_ids_in_note"]:
+        note = item.get("note")
+        if note is not None and not isinstance(note, str):
+            raise RecordError(f"{where}note must be a string")
+        lucid_ids += lucid_ids_in_note(note or "")
+    return {
+        "sku": item.get("catalog_object_id") or None,
+        "quantity": parse_quantity(item["quantity"], where),
+        "lucid_ids": lucid_ids,
+    }
+
+
+def parse_quantity(value: Any, where: str = "") -> Decimal:
+    """Square's quantity: a decimal string ("1", "2.5", up to five decimals)."""
+    if not isinstance(value, str):
+        raise RecordError(
+            f'{where}quantity must be a decimal string such as "2.5", not {type(value).__name__}'
+        )
+    try:
+        quantity = Decimal(value.strip())
+    except InvalidOperation:
+        raise RecordError(f"{where}quantity {value!r} is not a decimal number") from None
+    if not quantity.is_finite():
+        raise RecordError(f"{where}quantity {value!r} is not a decimal number")
+    return quantity
+
+
+def split_comma_separated(text: str) -> list[str]:
+    """Metadata values hold one LucidID or several separated by commas; kept as captured."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def lucid_ids_in_note(note: str) -> list[str]:
+    """LucidIDs found in a line item's free-text note, as captured.
+
+    A note is prose ("2 pre-rolls, scanned https://qr.lcdg.io/<id>"), so only unmistakable
+    tokens count: a URL on a LucidGreen host (``*.lcdg.io``), passed on as it is so that a
+    CaseID URL is refused by the canonical check, and a bare word that is a valid
+    22-character LucidID.  Other words and other sites' URLs are ignored.
+    """
+    found = []
+    for word in note.split():
+        token = word.strip(_NOTE_TOKEN_EDGES)
+        if is_lucidgreen_url(token):
+            found.append(token)
+        elif "/" not in token and is_bare_lucid_id(token):
+            found.append(token)
+    return found
+
+
+def is_lucidgreen_url(token: str) -> bool:
+    if "lcdg.io" not in token.lower():
+        return False
+    try:
+        host = urlsplit(token if "://" in token else "https://" + token).hostname or ""
+    except ValueError:
+        return False
+    return host == LUCIDGREEN_HOST or host.endswith("." + LUCIDGREEN_HOST)
+
+
+def is_bare_lucid_id(token: str) -> bool:
+    if len(token) != 22:
+        return False
+    try:
+        normalise_lucid_id(token)
+    except InvalidLucidID:
+        return False
+    return True

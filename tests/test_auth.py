@@ -1,0 +1,106 @@
+"""Credentials and tenancy: Token (LucidRetail), Bearer and Basic; hashed, revocable, scoped."""
+
+import base64
+
+import pytest
+
+from pos_transactions.credentials import Scope
+from pos_transactions.db import new_session
+from pos_transactions.models import Credential
+
+FEED = "/api/v1/transactions/?start_date=2021-03-10&end_date=2021-03-13"
+
+
+@pytest.fixture
+def store(load):
+    return load("rules.json")
+
+
+def basic(username: str, password: str) -> dict[str, str]:
+    pair = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {pair}"}
+
+
+@pytest.mark.parametrize("scheme", ["Token", "Bearer"])
+def test_token_schemes(client, store, credential, scheme):
+    _, secret = credential(store)
+    response = client.get(FEED, headers={"Authorization": f"{scheme} {secret}"})
+    assert response.status_code == 201 and len(response.json) == 6
+
+
+def test_basic_auth(client, store, credential):
+    username, secret = credential(store)
+    assert client.get(FEED, headers=basic(username, secret)).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Token wrong"},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": "Token "},
+        {"Authorization": "Digest abc"},
+        {"Authorization": "Basic !!!not-base64"},
+    ],
+)
+def test_missing_or_wrong_credentials_are_a_json_401(client, store, headers):
+    response = client.get(FEED, headers=headers)
+    assert response.status_code == 401
+    assert response.is_json and response.json["error"]
+    assert "Token" in response.headers["WWW-Authenticate"]
+
+
+def test_401_is_the_same_whether_the_username_exists_or_not(client, store, credential):
+    username, _ = credential(store)
+    known = client.get(FEED, headers=basic(username, "wrong-password"))
+    unknown = client.get(FEED, headers=basic("pt_nobody", "wrong-password"))
+    assert (known.status_code, known.json) == (unknown.status_code, unknown.json)
+    assert known.headers["WWW-Authenticate"] == unknown.headers["WWW-Authenticate"]
+
+
+def test_secrets_are_stored_only_as_hashes(app, store, credential):
+    _, secret = credential(store)
+    with app.app_context(), new_session() as session:
+        stored = session.query(Credential).one()
+        assert secret.encode() not in stored.secret_hash and len(stored.secret_hash) == 32
+
+
+def test_a_retailer_can_hold_several_credentials_and_revoke_one(
+    client, runner, cli, store, credential
+):
+    old_user, old_secret = credential(store)
+    _, new_secret = credential(store)
+    assert runner.invoke(cli, ["revoke-credentials", old_user]).exit_code == 0
+    assert client.get(FEED, headers={"Authorization": f"Token {old_secret}"}).status_code == 401
+    assert client.get(FEED, headers={"Authorization": f"Token {new_secret}"}).status_code == 201
+    assert client.get(FEED, headers=basic(old_user, old_secret)).status_code == 401
+
+
+def test_a_credential_sees_only_its_own_retailer(client, load, credential, tmp_path):
+    import json
+
+    from conftest import read_json
+
+    load("rules.json")
+    other = read_json("rules.json")
+    other["retailer"] = {"id": "other-store", "name": "Other", "timezone": "UTC"}
+    other["sales"] = other["sales"][:1]
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(other))
+    load(path)
+    _, secret = credential("other-store")
+    transactions = client.get(FEED, headers={"Authorization": f"Token {secret}"}).json
+    assert len(transactions) == 1
+
+
+def test_an_ingest_credential_cannot_read_the_feed(client, store, credential):
+    _, secret = credential(store, Scope.INGEST)
+    response = client.get(FEED, headers={"Authorization": f"Token {secret}"})
+    assert response.status_code == 403 and response.json["error"]
+
+
+def test_a_feed_credential_cannot_push_sales(client, store, credential):
+    _, secret = credential(store, Scope.FEED)
+    response = client.post("/api/v1/sales/", json=[], headers={"Authorization": f"Token {secret}"})
+    assert response.status_code == 403

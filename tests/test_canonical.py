@@ -1,0 +1,132 @@
+"""Rule 7 (item counting), local times around DST, and validation of the canonical sale."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from marshmallow import ValidationError
+
+from pos_transactions.canonical import (
+    SaleSchema,
+    SaleStatus,
+    count_line_items,
+    format_utc,
+    localise,
+)
+
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
+
+
+@pytest.mark.parametrize(
+    ("quantity", "lucid_ids", "items"),
+    [
+        ("1", 0, 1),
+        ("3", 0, 3),
+        ("3", 1, 3),
+        ("2", 2, 2),
+        ("1", 2, 2),  # never fewer items than LucidIDs
+        ("3.5", 0, 1),  # weighed: one item
+        ("0.25", 0, 1),
+        ("3.5", 2, 2),
+        ("2.0", 0, 2),  # an integral decimal is a count
+    ],
+)
+def test_count_line_items(quantity, lucid_ids, items):
+    assert count_line_items(Decimal(quantity), lucid_ids) == items
+
+
+@pytest.mark.parametrize(
+    ("local", "utc"),
+    [
+        (datetime(2026, 7, 1, 12, 0), "2026-07-01T19:00:00Z"),  # PDT
+        (datetime(2026, 1, 15, 12, 0), "2026-01-15T20:00:00Z"),  # PST
+        # the repeated hour of 2026-11-01: the earlier instant (still PDT)
+        (datetime(2026, 11, 1, 1, 30), "2026-11-01T08:30:00Z"),
+        # the skipped hour of 2026-03-08: read with the offset before the change (PST)
+        (datetime(2026, 3, 8, 2, 30), "2026-03-08T10:30:00Z"),
+    ],
+)
+def test_local_times_around_dst(local, utc):
+    assert format_utc(localise(local, LOS_ANGELES)) == utc
+
+
+def test_aware_times_keep_their_offset():
+    aware = datetime(2026, 3, 8, 2, 30, tzinfo=UTC)
+    assert localise(aware, LOS_ANGELES) is aware
+
+
+@pytest.mark.parametrize(
+    ("moment", "text"),
+    [
+        (datetime(2021, 3, 11, 12, tzinfo=UTC), "2021-03-11T12:00:00Z"),
+        (datetime(2021, 3, 11, 12, 0, 0, 5, tzinfo=UTC), "2021-03-11T12:00:00.000005Z"),
+        (datetime(2021, 3, 11, 4, tzinfo=LOS_ANGELES), "2021-03-11T12:00:00Z"),
+        (datetime(2021, 3, 11, 12), "2021-03-11T12:00:00Z"),  # naive is UTC
+    ],
+)
+def test_format_utc(moment, text):
+    assert format_utc(moment) == text
+
+
+def valid_sale(**changes) -> dict:
+    sale = {
+        "id": "S-1",
+        "status": "completed",
+        "completed_at": datetime(2021, 3, 11, 12, tzinfo=UTC),
+        "customer_id": "C-1",
+        "employee_id": "E-1",
+        "lines": [{"sku": "A", "quantity": "1", "lucid_ids": ["5vHqLc9etTWW3AVrEJvBez"]}],
+    }
+    return sale | changes
+
+
+def test_a_valid_sale_loads():
+    sale = SaleSchema().load(valid_sale())
+    assert sale.status is SaleStatus.COMPLETED and sale.is_reported
+    assert sale.lucid_ids == ["5vHqLc9etTWW3AVrEJvBez"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"id": "  "}, "id"),
+        ({"status": "refunded"}, "status"),
+        ({"completed_at": None}, "completed_at"),
+        ({"completed_at": datetime(2021, 3, 11, 12)}, "completed_at"),  # naive
+        ({"completed_at": "not a time"}, "completed_at"),
+        ({"lines": "A,B"}, "lines"),
+        ({"lines": [{"sku": "A", "quantity": "0"}]}, "lines"),
+        ({"lines": [{"sku": "A", "quantity": "-1"}]}, "lines"),
+        ({"lines": [{"sku": "A", "quantity": "NaN"}]}, "lines"),
+        ({"lines": [{"sku": "A"}]}, "lines"),
+        ({"lines": [{"sku": "A", "quantity": 1, "lucid_ids": ["nope"]}]}, "lines"),
+        ({"customer_id": 17}, "customer_id"),
+    ],
+)
+def test_invalid_sales_name_the_field(changes, field):
+    with pytest.raises(ValidationError) as refused:
+        SaleSchema().load(valid_sale(**changes))
+    assert field in refused.value.messages
+
+
+def test_open_sales_may_lack_a_time_and_are_never_reported():
+    sale = SaleSchema().load(valid_sale(status="open", completed_at=None))
+    assert sale.completed_at is None and not sale.is_reported
+
+
+@pytest.mark.parametrize(
+    ("status", "lucid_ids", "reported"),
+    [
+        ("completed", ["5vHqLc9etTWW3AVrEJvBez"], True),
+        ("completed", [], False),
+        ("voided", ["5vHqLc9etTWW3AVrEJvBez"], False),
+    ],
+)
+def test_only_completed_sales_with_a_lucid_id_are_reported(status, lucid_ids, reported):
+    lines = [{"sku": "A", "quantity": 1, "lucid_ids": lucid_ids}]
+    assert SaleSchema().load(valid_sale(status=status, lines=lines)).is_reported is reported
+
+
+def test_blank_customer_is_no_customer():
+    assert SaleSchema().load(valid_sale(customer_id=" ")).customer_id is None

@@ -1,0 +1,62 @@
+"""Rule 6: every captured form of a LucidID becomes the bare 22-character base57 id."""
+
+import pytest
+
+from pos_transactions.lucid_id import InvalidLucidID, normalise_lucid_id, normalise_lucid_ids
+
+LUCID_ID = "5vHqLc9etTWW3AVrEJvBez"  # LucidGreen's cross-library test vector
+ITS_UUID = "160427e7-f28e-40ee-9f7a-d473721488c8"
+
+
+@pytest.mark.parametrize(
+    "captured",
+    [
+        LUCID_ID,
+        f"  {LUCID_ID}\n",
+        f"https://qr.lcdg.io/{LUCID_ID}",
+        f"https://qr.lcdg.io/{LUCID_ID}/",
+        f"https://dev-qr.lcdg.io/{LUCID_ID}",
+        f"https://qr.lcdg.io/{LUCID_ID}?src=pos&utm=x",
+        f"http://qr.lcdg.io/{LUCID_ID}#frag",
+        f"HTTPS://QR.LCDG.IO/{LUCID_ID}",
+        f"qr.lcdg.io/{LUCID_ID}",
+        ITS_UUID,
+        ITS_UUID.upper(),
+    ],
+)
+def test_accepted_forms_give_the_bare_id(captured):
+    assert normalise_lucid_id(captured) == LUCID_ID
+
+
+def test_base57_ids_keep_their_case():
+    other_case = "5VHqLc9etTWW3AVrEJvBez"  # a different, equally valid id
+    assert normalise_lucid_id(other_case) == other_case != LUCID_ID
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (f"https://qr.lcdg.io/case/{LUCID_ID}", "CaseID"),
+        (f"https://qr.lcdg.io/CASE/{LUCID_ID}/", "CaseID"),
+        ("https://qr.lcdg.io/", "no LucidID"),
+        (f"https://qr.lcdg.io/extra/{LUCID_ID}", "only path segment"),
+        (f"ftp://qr.lcdg.io/{LUCID_ID}", "http"),
+        (LUCID_ID[:-1], "22-character"),
+        (LUCID_ID + "x", "22-character"),
+        ("0" + LUCID_ID[1:], "22-character"),  # 0 is not in the base57 alphabet
+        ("zzzzzzzzzzzzzzzzzzzzzz", "22-character"),  # well-formed but above 2**128
+        (ITS_UUID.replace("-", ""), "22-character"),
+        ("", "empty"),
+        (12345, "string"),
+        (None, "string"),
+    ],
+)
+def test_other_values_are_refused_with_a_reason(value, reason):
+    with pytest.raises(InvalidLucidID, match=reason):
+        normalise_lucid_id(value)
+
+
+def test_repeats_are_dropped_in_order_of_first_appearance():
+    other = "Kz4tXgS7aCZQbYYH86PGVi"
+    captured = [f"https://qr.lcdg.io/{LUCID_ID}", other, ITS_UUID, LUCID_ID]
+    assert normalise_lucid_ids(captured) == [LUCID_ID, other]

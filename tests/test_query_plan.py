@@ -1,0 +1,82 @@
+"""The feed's window query is a range scan of `ix_sale_feed`, already in the feed's order.
+
+That is what makes a window cost grow with the window and not with the table (issue 4): the
+database seeks to (retailer, reported, start), reads forward to the end and never sorts.
+Both databases are asked for their plan after enough rows and fresh statistics that a
+planner could prefer a table scan if the index did not fit.
+"""
+
+import importlib.util
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from pos_transactions.db import get_engine
+from pos_transactions.feed import window_query
+from pos_transactions.window import Window
+
+GENERATOR = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
+STORES = 6
+SALES_PER_STORE = 1500
+END = date(2021, 3, 31)
+WINDOW = Window(start=datetime(2021, 3, 20), end=datetime(2021, 3, 21))
+
+
+def _load_generator():
+    spec = importlib.util.spec_from_file_location("benchmark_generate", GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def many_stores(app):
+    generate = _load_generator()
+    with app.app_context():
+        engine = get_engine()
+    for number in range(STORES):
+        retailer_id = f"plan-{number}"
+        made = generate.synthetic_sales(retailer_id, SALES_PER_STORE, END, 30, seed=number)
+        generate.load_sales(engine, retailer_id, made)
+    with engine.connect() as connection:
+        connection.execute(text("ANALYZE"))
+        connection.commit()
+    return engine
+
+
+def explain(connection, statement) -> list:
+    """PostgreSQL's plan as JSON, or SQLite's plan steps as text."""
+    sql = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    if connection.dialect.name == "postgresql":
+        return connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {sql}").scalar()
+    return [row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+
+
+def plan_nodes(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from plan_nodes(child)
+
+
+def test_the_window_query_reads_the_feed_index_in_order(many_stores):
+    statement = window_query("plan-3", WINDOW)
+    with many_stores.connect() as connection:
+        plan = explain(connection, statement)
+    if many_stores.dialect.name == "postgresql":
+        nodes = list(plan_nodes(plan[0]["Plan"]))
+        described = json.dumps(plan)
+        scans = [node for node in nodes if node.get("Index Name") == "ix_sale_feed"]
+        assert len(scans) == 1, described
+        condition = scans[0]["Index Cond"]
+        for bound in ("retailer_id", "reported = true", "transacted_on >=", "transacted_on <="):
+            assert bound in condition, described
+        assert not any(node["Node Type"] == "Seq Scan" for node in nodes), described
+        assert not any(node["Node Type"] in ("Sort", "Incremental Sort") for node in nodes)
+    else:
+        assert len(plan) == 1, plan
+        assert plan[0].startswith("SEARCH sale USING INDEX ix_sale_feed ("), plan
+        assert "transacted_on>? AND transacted_on<?" in plan[0], plan
+        assert not any("TEMP B-TREE" in step for step in plan), plan

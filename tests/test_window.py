@@ -1,0 +1,122 @@
+"""Rules 2-4: the window's parameters, the values they accept and their defaults."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from pos_transactions.window import WindowError, default_window, parse_instant, parse_window
+
+NOW = datetime(2021, 4, 3, 15, 42, 7, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "utc"),
+    [
+        ("2021-03-11T12:00:00Z", datetime(2021, 3, 11, 12)),
+        ("2021-03-11T12:00:00+05:30", datetime(2021, 3, 11, 6, 30)),
+        ("2021-03-11T12:00:00 05:30", datetime(2021, 3, 11, 6, 30)),  # "+" arrived as a space
+        ("2021-03-11T12:00:00-08:00", datetime(2021, 3, 11, 20)),
+        ("2021-03-11T12:00:00", datetime(2021, 3, 11, 12)),  # no offset: UTC
+        ("2021-03-11T12:00:00.123456Z", datetime(2021, 3, 11, 12, 0, 0, 123456)),
+        ("2021-03-11T12:00Z", datetime(2021, 3, 11, 12)),
+        ("20210311T120000Z", None),
+        ("2021-03-11", datetime(2021, 3, 11)),  # a date alone: midnight UTC
+        (" 2021-03-11 ", datetime(2021, 3, 11)),
+    ],
+)
+def test_values_parse_to_utc(value, utc):
+    if utc is None:
+        with pytest.raises(WindowError):
+            parse_instant(value, "start_date")
+    else:
+        assert parse_instant(value, "start_date") == utc
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "yesterday",
+        "2021-13-01",
+        "2021-02-30",
+        "2021-03",
+        "2021",
+        "1615464000",
+        "2021-03-11T25:00:00Z",
+        "2021-03-11T12:00:00+99:00",
+        "2021-03-11T12:00:00 PST",
+        "11/03/2021",
+    ],
+)
+def test_other_values_are_refused_naming_the_parameter(value):
+    with pytest.raises(WindowError) as refused:
+        parse_instant(value, "end_datetime")
+    assert refused.value.parameter == "end_datetime"
+    assert "end_datetime" in refused.value.message
+
+
+def test_default_is_yesterday_midnight_to_today_midnight_utc():
+    window = default_window(NOW)
+    assert (window.start, window.end) == (datetime(2021, 4, 2), datetime(2021, 4, 3))
+
+
+def test_default_is_measured_in_utc_whatever_the_clock_zone():
+    from zoneinfo import ZoneInfo
+
+    late_in_la = datetime(2021, 4, 2, 20, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # 03:00Z
+    assert default_window(late_in_la).end == datetime(2021, 4, 3)
+
+
+@pytest.mark.parametrize(
+    ("args", "start", "end"),
+    [
+        ({}, datetime(2021, 4, 2), datetime(2021, 4, 3)),
+        ({"start_date": ["2021-03-01"]}, datetime(2021, 3, 1), datetime(2021, 4, 3)),
+        (
+            {"end_datetime": ["2021-04-02T12:00:00Z"]},
+            datetime(2021, 4, 2),
+            datetime(2021, 4, 2, 12),
+        ),
+        (
+            {"start_datetime": ["2021-03-01"], "end_date": ["2021-03-02"]},
+            datetime(2021, 3, 1),
+            datetime(2021, 3, 2),
+        ),
+        (
+            {"start_date": ["2021-03-01"], "start_datetime": ["2021-03-01T00:00:00Z"]},
+            datetime(2021, 3, 1),
+            datetime(2021, 4, 3),
+        ),  # same instant twice: no conflict
+        (
+            {"start_date": ["2021-03-01"], "end_date": ["2021-03-01"]},
+            datetime(2021, 3, 1),
+            datetime(2021, 3, 1),
+        ),
+        ({"limit": ["10"], "format": ["xml"]}, datetime(2021, 4, 2), datetime(2021, 4, 3)),
+    ],
+)
+def test_window_from_parameters(args, start, end):
+    window = parse_window(args, NOW)
+    assert (window.start, window.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("args", "parameter", "phrase"),
+    [
+        (
+            {"start_date": ["2021-03-01"], "start_datetime": ["2021-03-02"]},
+            "start_date",
+            "different",
+        ),
+        ({"end_date": ["2021-03-01"], "end_datetime": ["2021-03-02"]}, "end_date", "different"),
+        ({"end_date": ["2021-03-01", "2021-03-02"]}, "end_date", "different"),
+        ({"start_date": ["2021-03-02"], "end_date": ["2021-03-01"]}, "start_date", "later"),
+        ({"start_date": ["2021-04-03T00:00:01Z"]}, "start_date", "later"),  # after default end
+        ({"end_date": ["soon"]}, "end_date", "ISO-8601"),
+    ],
+)
+def test_window_errors(args, parameter, phrase):
+    with pytest.raises(WindowError) as refused:
+        parse_window(args, NOW)
+    assert refused.value.parameter == parameter
+    assert phrase in refused.value.message
