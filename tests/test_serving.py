@@ -1,0 +1,131 @@
+"""Real serving: ``gunicorn wsgi:app`` and ``pos-transactions demo``, on loopback, with only
+DATABASE_URL set — the way production and a newcomer run the service."""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from conftest import DATA
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment(database_url: str) -> dict[str, str]:
+    return {"PATH": os.environ["PATH"], "DATABASE_URL": database_url}
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode}")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    pytest.fail(f"nothing answered at {url} within {seconds} s")
+
+
+@pytest.fixture
+def start(tmp_path):
+    """Start a server process in its own process group; stop it after the test."""
+    processes = []
+
+    def start(command: list, env: dict) -> subprocess.Popen:
+        process = subprocess.Popen(
+            command,
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+        process.communicate(timeout=30)
+
+
+def test_gunicorn_serves_wsgi_app_with_only_database_url(database_url, start):
+    env = environment(database_url)
+    cli = [BIN / "pos-transactions"]
+    subprocess.run([*cli, "load-fixture", DATA / "rules.json"], env=env, check=True, timeout=60)
+    made = subprocess.run(
+        [*cli, "create-credentials", "rules-store", "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    token = re.search(r'"token": "([^"]+)"', made.stdout).group(1)
+    port = free_port()
+    server = start(
+        [
+            BIN / "gunicorn",
+            "--chdir",
+            ROOT,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "wsgi:app",
+        ],
+        env,
+    )
+    base = f"http://127.0.0.1:{port}/api/v1/transactions/"
+    wait_until_serving(base, server)
+    headers = {"Authorization": f"Token {token}"}
+    answers = [
+        requests.get(
+            base + "?start_date=2021-03-11&end_date=2021-03-12", headers=headers, timeout=10
+        )
+        for _ in range(4)  # both workers, same ids
+    ]
+    assert {answer.status_code for answer in answers} == {201}
+    assert len({answer.text for answer in answers}) == 1 and len(answers[0].json()) == 4
+    assert requests.get(base, timeout=10).status_code == 401
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the demo's curl line needs curl")
+def test_demo_loads_fixtures_prints_a_working_curl_line_and_serves(database_url, start, tmp_path):
+    fixtures = tmp_path / "fixtures"
+    fixtures.mkdir()
+    shutil.copy(DATA / "rules.json", fixtures)
+    port = free_port()
+    demo = start(
+        [BIN / "pos-transactions", "demo", "--fixtures", fixtures, "--port", str(port)],
+        environment(database_url),
+    )
+    line = ""
+    deadline = time.monotonic() + 60
+    while "curl" not in line and time.monotonic() < deadline:
+        line = demo.stdout.readline()
+    assert "curl" in line, "the demo printed no curl line"
+    wait_until_serving(f"http://127.0.0.1:{port}/", demo)
+    command = line.strip().replace("curl ", "curl -s ", 1)
+    answer = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=30)
+    transactions = json.loads(answer.stdout)
+    assert len(transactions) == 6  # every reported sale of the store, from its first to last day
