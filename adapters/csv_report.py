@@ -20,7 +20,7 @@ from typing import Any
 
 from dateutil.parser import isoparse
 
-from pos_transactions.adapter import Adapter, RecordError
+from pos_transactions.adapter import Adapter, InvalidOptions, RecordError
 from pos_transactions.canonical import localise
 
 DEFAULT_COLUMNS = {
@@ -34,7 +34,7 @@ DEFAULT_COLUMNS = {
     "lucid_ids": "LucidIDs",
 }
 REQUIRED_COLUMNS = ("receipt", "completed_at", "quantity")
-OPTIONS = ("columns", "delimiter", "time_format")
+OPTION_DEFAULTS = {"columns": {}, "delimiter": ",", "time_format": None}
 
 TRUE_FLAGS = frozenset({"true", "yes", "y", "1"})
 FALSE_FLAGS = frozenset({"false", "no", "n", "0", ""})
@@ -60,6 +60,11 @@ class Receipt:
 class CsvReportAdapter(Adapter):
     name = "csv"
     description = "A sales-detail CSV report: one row per line item, grouped by receipt."
+    option_defaults = OPTION_DEFAULTS
+
+    def check_options(self) -> None:
+        check_options(self.options)
+        self.columns = resolve_columns(self.options)
 
     def records(self, sales: Any, base_dir: Path | None = None) -> list[Receipt]:
         """The report's rows grouped into receipts.
@@ -67,10 +72,8 @@ class CsvReportAdapter(Adapter):
         `sales` names a file (``{"file": "report.csv"}``, relative to the store file) or is
         a push's list of row objects (column name -> text).
         """
-        check_options(self.options)
-        columns = resolve_columns(self.options)
         if isinstance(sales, Mapping):
-            rows = read_report_file(sales, base_dir, self._delimiter())
+            rows = read_report_file(sales, base_dir, self.options["delimiter"])
         elif isinstance(sales, list):
             rows = [pushed_row(position, cells) for position, cells in enumerate(sales, 1)]
         else:
@@ -78,7 +81,7 @@ class CsvReportAdapter(Adapter):
                 'sales must name a CSV file ({"file": "report.csv"}) or be a list of rows, '
                 f"not {type(sales).__name__}"
             )
-        return group_receipts(rows, columns["receipt"])
+        return group_receipts(rows, self.columns["receipt"])
 
     def record_id(self, record: Any) -> str | None:
         return record.id if isinstance(record, Receipt) else None
@@ -86,7 +89,7 @@ class CsvReportAdapter(Adapter):
     def to_canonical(self, record: Any) -> Mapping[str, Any]:
         if not isinstance(record, Receipt):
             raise RecordError(f"expected a receipt's rows, not {type(record).__name__}")
-        columns = resolve_columns(self.options)
+        columns = self.columns
         if not record.rows:
             raise RecordError("a receipt needs at least one row")
         if record.id is None:
@@ -115,7 +118,7 @@ class CsvReportAdapter(Adapter):
         try:
             return {
                 "completed_at": localise(
-                    parse_local_time(moment, self.options.get("time_format")), self.timezone
+                    parse_local_time(moment, self.options["time_format"]), self.timezone
                 ),
                 "customer": cell(row, columns["customer"]) or None,
                 "employee": cell(row, columns["employee"]) or None,
@@ -135,39 +138,30 @@ class CsvReportAdapter(Adapter):
             "lucid_ids": split_lucid_ids(cell(row, columns["lucid_ids"])),
         }
 
-    def _delimiter(self) -> str:
-        delimiter = self.options.get("delimiter", ",")
-        if not isinstance(delimiter, str) or len(delimiter) != 1:
-            raise RecordError("adapter option 'delimiter' must be one character")
-        return delimiter
-
 
 def check_options(options: Mapping[str, Any]) -> None:
-    """Refuse an option we do not know: a misspelt one would be silently ignored."""
-    unknown = sorted(set(options) - set(OPTIONS))
-    if unknown:
-        raise RecordError(
-            f"unknown adapter option(s) {', '.join(map(repr, unknown))}; "
-            f"the csv adapter knows {', '.join(OPTIONS)}"
-        )
-    time_format = options.get("time_format")
+    """Refuse an ill-typed option value (the base class refuses unknown options)."""
+    delimiter = options["delimiter"]
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise InvalidOptions("adapter option 'delimiter' must be one character")
+    time_format = options["time_format"]
     if time_format is not None and not isinstance(time_format, str):
-        raise RecordError("adapter option 'time_format' must be a strptime format string")
+        raise InvalidOptions("adapter option 'time_format' must be a strptime format string")
 
 
 def resolve_columns(options: Mapping[str, Any]) -> dict[str, str]:
     """The report's column names: the defaults, overridden by the store's ``columns``."""
     overrides = options.get("columns", {})
     if not isinstance(overrides, Mapping):
-        raise RecordError("adapter option 'columns' must map field names to column names")
+        raise InvalidOptions("adapter option 'columns' must map field names to column names")
     unknown = sorted(set(overrides) - set(DEFAULT_COLUMNS))
     if unknown:
-        raise RecordError(
+        raise InvalidOptions(
             f"unknown column field(s) {', '.join(map(repr, unknown))}; "
             f"known fields are {', '.join(DEFAULT_COLUMNS)}"
         )
     if not all(isinstance(name, str) and name.strip() for name in overrides.values()):
-        raise RecordError("every column name in adapter option 'columns' must be non-empty text")
+        raise InvalidOptions("every column name in adapter option 'columns' must be non-empty text")
     return {field: overrides.get(field, default) for field, default in DEFAULT_COLUMNS.items()}
 
 

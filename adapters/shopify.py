@@ -9,14 +9,10 @@ do not change that.  The format is documented field by field in ``adapters/READM
 """
 
 from collections.abc import Mapping
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
-from dateutil.parser import isoparse
-
-from pos_transactions.adapter import Adapter, RecordError
+from pos_transactions.adapter import Adapter, InvalidOptions, RecordError, aware_timestamp
 
 DEFAULT_OPTIONS = {"lucid_id_property": "LucidID"}
 
@@ -25,24 +21,25 @@ class ShopifyAdapter(Adapter):
     name = "shopify"
     description = "Shopify Admin REST Order objects (LucidIDs in line-item properties)."
 
-    def records(self, sales: Any, base_dir: Path | None = None) -> list[Any]:
+    option_defaults = DEFAULT_OPTIONS
+
+    def check_options(self) -> None:
         check_options(self.options)
-        return super().records(sales, base_dir)
 
     def to_canonical(self, record: Any) -> Mapping[str, Any]:
         if not isinstance(record, Mapping):
             raise RecordError(f"an order must be a JSON object, not {type(record).__name__}")
-        property_name = (DEFAULT_OPTIONS | self.options)["lucid_id_property"]
+        property_name = self.options["lucid_id_property"]
         cancelled = record.get("cancelled_at") is not None
         if cancelled:
-            timestamp(record["cancelled_at"], "cancelled_at")
+            aware_timestamp(record["cancelled_at"], "cancelled_at")
         items = record["line_items"]
         if not isinstance(items, list):
-            raise RecordError(f"line_items must be an array, not {type(items).__name__}")
+            raise InvalidOptions(f"line_items must be an array, not {type(items).__name__}")
         return {
             "id": shopify_id(record["id"], "id"),
             "status": "voided" if cancelled else "completed",
-            "completed_at": timestamp(record["processed_at"], "processed_at"),
+            "completed_at": aware_timestamp(record["processed_at"], "processed_at"),
             "customer_id": customer_id(record.get("customer")),
             "employee_id": optional_id(record.get("user_id"), "user_id"),
             "lines": [line(item, position, property_name) for position, item in enumerate(items)],
@@ -50,16 +47,10 @@ class ShopifyAdapter(Adapter):
 
 
 def check_options(options: Mapping[str, Any]) -> None:
-    """Refuse an unknown or mistyped option: it would be silently ignored otherwise."""
-    unknown = sorted(set(options) - set(DEFAULT_OPTIONS))
-    if unknown:
-        raise RecordError(
-            f"unknown adapter option(s) {', '.join(map(repr, unknown))}; "
-            f"the shopify adapter knows {', '.join(DEFAULT_OPTIONS)}"
-        )
+    """Refuse an ill-typed option value (the base class refuses unknown options)."""
     name = options.get("lucid_id_property", DEFAULT_OPTIONS["lucid_id_property"])
     if not (isinstance(name, str) and name.strip()):
-        raise RecordError("adapter option 'lucid_id_property' must be a property name")
+        raise InvalidOptions("adapter option 'lucid_id_property' must be a property name")
 
 
 def shopify_id(value: Any, name: str) -> str:
@@ -82,21 +73,6 @@ def customer_id(customer: Any) -> str | None:
     if not isinstance(customer, Mapping):
         raise RecordError(f"customer must be an object or null, not {type(customer).__name__}")
     return optional_id(customer.get("id"), "customer.id")
-
-
-def timestamp(value: Any, name: str) -> datetime:
-    """A Shopify timestamp: ISO 8601 with the shop's offset (``2026-03-11T14:05:00-05:00``)."""
-    if not isinstance(value, str):
-        raise RecordError(
-            f"{name} must be an ISO 8601 timestamp string, not {type(value).__name__}"
-        )
-    try:
-        moment = isoparse(value)
-    except (ValueError, OverflowError):
-        raise RecordError(f"{name} {value!r} is not an ISO 8601 timestamp") from None
-    if moment.utcoffset() is None:
-        raise RecordError(f"{name} {value!r} has no UTC offset (Shopify always sends one)")
-    return moment
 
 
 def line(item: Any, position: int, property_name: str) -> dict[str, Any]:

@@ -10,13 +10,10 @@ options.  The format is documented field by field in ``adapters/README.md``.
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from dateutil.parser import isoparse
-
-from pos_transactions.adapter import Adapter, RecordError
+from pos_transactions.adapter import Adapter, InvalidOptions, RecordError, aware_timestamp
 from pos_transactions.lucid_id import InvalidLucidID, normalise_lucid_id
 
 STATUS_BY_STATE = {
@@ -39,14 +36,15 @@ class SquareAdapter(Adapter):
     name = "square"
     description = "Square Orders API Order objects (LucidIDs in line-item metadata or notes)."
 
-    def records(self, sales: Any, base_dir: Path | None = None) -> list[Any]:
+    option_defaults = DEFAULT_OPTIONS
+
+    def check_options(self) -> None:
         check_options(self.options)
-        return super().records(sales, base_dir)
 
     def to_canonical(self, record: Any) -> Mapping[str, Any]:
         if not isinstance(record, Mapping):
             raise RecordError(f"an order must be a JSON object, not {type(record).__name__}")
-        options = DEFAULT_OPTIONS | self.options
+        options = self.options
         status = order_status(record["state"])
         return {
             "id": text_field(record, "id", required=True),
@@ -62,21 +60,19 @@ class SquareAdapter(Adapter):
 
 
 def check_options(options: Mapping[str, Any]) -> None:
-    """Refuse an unknown or mistyped option: it would be silently ignored otherwise."""
-    unknown = sorted(set(options) - set(DEFAULT_OPTIONS))
-    if unknown:
-        raise RecordError(
-            f"unknown adapter option(s) {', '.join(map(repr, unknown))}; "
-            f"the square adapter knows {', '.join(DEFAULT_OPTIONS)}"
-        )
+    """Refuse an ill-typed option value (the base class refuses unknown options)."""
     key = options.get("lucid_id_metadata_key", DEFAULT_OPTIONS["lucid_id_metadata_key"])
     if key is not None and not (isinstance(key, str) and key):
-        raise RecordError("adapter option 'lucid_id_metadata_key' must be a metadata key or null")
+        raise InvalidOptions(
+            "adapter option 'lucid_id_metadata_key' must be a metadata key or null"
+        )
     if not isinstance(options.get("lucid_ids_in_note", True), bool):
-        raise RecordError("adapter option 'lucid_ids_in_note' must be true or false")
+        raise InvalidOptions("adapter option 'lucid_ids_in_note' must be true or false")
     staff_key = options.get("employee_metadata_key")
     if staff_key is not None and not (isinstance(staff_key, str) and staff_key):
-        raise RecordError("adapter option 'employee_metadata_key' must be a metadata key or null")
+        raise InvalidOptions(
+            "adapter option 'employee_metadata_key' must be a metadata key or null"
+        )
 
 
 def order_status(state: Any) -> str:
@@ -95,25 +91,10 @@ def order_time(record: Mapping[str, Any], status: str) -> datetime | None:
     if status == "open":
         return None
     if status == "voided" and record.get("closed_at") is None and "updated_at" in record:
-        return rfc3339(record["updated_at"], "updated_at")
+        return aware_timestamp(record["updated_at"], "updated_at", "RFC 3339")
     if record.get("closed_at") is None:
         raise RecordError(f"a {record.get('state')} order needs closed_at")
-    return rfc3339(record["closed_at"], "closed_at")
-
-
-def rfc3339(value: Any, name: str) -> datetime:
-    """A Square timestamp: RFC 3339, which always carries ``Z`` or an offset."""
-    if not isinstance(value, str):
-        raise RecordError(
-            f"{name} must be an RFC 3339 timestamp string, not {type(value).__name__}"
-        )
-    try:
-        moment = isoparse(value)
-    except (ValueError, OverflowError):
-        raise RecordError(f"{name} {value!r} is not an RFC 3339 timestamp") from None
-    if moment.utcoffset() is None:
-        raise RecordError(f"{name} {value!r} has no UTC offset (RFC 3339 requires one)")
-    return moment
+    return aware_timestamp(record["closed_at"], "closed_at", "RFC 3339")
 
 
 def text_field(record: Mapping[str, Any], name: str, required: bool = False) -> str | None:

@@ -9,10 +9,12 @@ reporting happen here, identically for every adapter.
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
+from dateutil.parser import isoparse
 from marshmallow import ValidationError
 
 from .canonical import Sale, SaleSchema
@@ -20,6 +22,10 @@ from .canonical import Sale, SaleSchema
 
 class RecordError(ValueError):
     """An adapter could not read a native record; the message says what was wrong with it."""
+
+
+class InvalidOptions(ValueError):
+    """A store's adapter options are unknown or ill-typed; the message names the option."""
 
 
 @dataclass(frozen=True)
@@ -38,15 +44,30 @@ class Adapter(ABC):
 
     `name` is the entry-point name; `description` is the one line `pos-transactions adapters`
     shows.  `timezone` is the store's IANA zone, for native times that carry no offset;
-    `options` is the store's adapter configuration (column mappings, metadata keys, ...).
+    `options` is the store's adapter configuration (column mappings, metadata keys, ...):
+    `option_defaults` names every option the adapter knows, so a misspelt one is an error
+    rather than silently ignored, and `check_options` refuses ill-typed values.
     """
 
     name: ClassVar[str]
     description: ClassVar[str]
+    option_defaults: ClassVar[Mapping[str, Any]] = {}
 
     def __init__(self, timezone: ZoneInfo, options: Mapping[str, Any] | None = None) -> None:
         self.timezone = timezone
-        self.options = dict(options or {})
+        given = dict(options or {})
+        unknown = sorted(set(given) - set(self.option_defaults))
+        if unknown:
+            known = ", ".join(self.option_defaults) or "none"
+            raise InvalidOptions(
+                f"unknown adapter option(s) {', '.join(map(repr, unknown))}; "
+                f"the {self.name} adapter knows: {known}"
+            )
+        self.options = {**self.option_defaults, **given}
+        self.check_options()
+
+    def check_options(self) -> None:  # noqa: B027 - a hook: overriding it is optional
+        """Raise InvalidOptions for an ill-typed option value; by default every value goes."""
 
     def records(self, sales: Any, base_dir: Path | None = None) -> list[Any]:
         """The native sale records held by a store's (or a push's) ``sales`` value.
@@ -111,6 +132,24 @@ class Adapter(ABC):
             seen.add(sale.id)
             sales.append(sale)
         return sales, invalid
+
+
+def aware_timestamp(value: Any, name: str, standard: str = "ISO 8601") -> datetime:
+    """A native timestamp that must carry ``Z`` or an offset, as API-born ones always do
+    (Square's RFC 3339, Shopify's ISO 8601): no guessing at a local time there."""
+    if not isinstance(value, str):
+        raise RecordError(
+            f"{name} must be an {standard} timestamp string, not {type(value).__name__}"
+        )
+    try:
+        moment = isoparse(value)
+    except (ValueError, OverflowError):
+        raise RecordError(f"{name} {value!r} is not an {standard} timestamp") from None
+    if moment.utcoffset() is None:
+        raise RecordError(
+            f"{name} {value!r} has no UTC offset ({standard} from this POS carries one)"
+        )
+    return moment
 
 
 def describe_validation_error(messages: Any, path: str = "") -> str:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, request
 
+from .adapter import InvalidOptions
 from .auth import auth, current_retailer_id
 from .credentials import Scope
 from .db import get_engine, new_session
@@ -74,7 +75,7 @@ def push_sales():
         adapter_name = request.args.get("adapter") or retailer.adapter
         try:
             adapter = make_adapter(adapter_name, retailer.timezone, retailer.adapter_options)
-        except LookupError as error:
+        except (LookupError, InvalidOptions) as error:
             return error_response(400, str(error), parameter="adapter")
         sales = read_sales(adapter, records, "request body")
         summary = write_sales(session, retailer_id, sales)

@@ -5,7 +5,6 @@ It finds its application by itself (no FLASK_APP): `main` is a FlaskGroup bound 
 """
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -15,13 +14,14 @@ from sqlalchemy import func, select
 
 from . import create_app
 from .adapter_registry import installed_adapters
+from .cli_options import window_options
 from .credentials import Scope, UnknownRetailer, create_credential, revoke_credential
 from .db import ensure_schema, get_engine, new_session
 from .feed import feed_document
 from .lucid.cli import lucid
 from .models import Retailer, Sale
 from .stores import InvalidStores, load_store_files
-from .window import WindowError, parse_window
+from .window import Window
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -111,15 +111,9 @@ def revoke_credentials_command(username: str) -> None:
 
 @main.command("transactions")
 @click.argument("retailer_id")
-@click.option("--start", help="start_date, as the API takes it (default: midnight UTC yesterday).")
-@click.option("--end", help="end_date, as the API takes it (default: midnight UTC today).")
-def transactions_command(retailer_id: str, start: str | None, end: str | None) -> None:
+@window_options
+def transactions_command(retailer_id: str, window: Window) -> None:
     """Print the feed exactly as the API would serve it."""
-    args = {name: [value] for name, value in (("start_date", start), ("end_date", end)) if value}
-    try:
-        window = parse_window(args, now=datetime.now(UTC))
-    except WindowError as error:
-        raise click.BadParameter(error.message, param_hint=f"--{error.parameter[:-5]}") from None
     with new_session() as session:
         if session.get(Retailer, retailer_id) is None:
             raise click.ClickException(f"no retailer {retailer_id!r}")

@@ -14,7 +14,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy.orm import Session
 
-from .adapter import Adapter, InvalidRecord, RecordError, describe_validation_error
+from .adapter import (
+    Adapter,
+    InvalidOptions,
+    InvalidRecord,
+    RecordError,
+    describe_validation_error,
+)
 from .adapter_registry import get_adapter
 from .canonical import Sale
 from .models import Retailer
@@ -59,7 +65,8 @@ class LoadedStore:
 
 
 def make_adapter(name: str, timezone: str, options: dict | None = None) -> Adapter:
-    """An adapter instance for a store; UnknownAdapter if `name` is not installed."""
+    """An adapter instance for a store; UnknownAdapter if `name` is not installed,
+    InvalidOptions if `options` do not suit it."""
     return get_adapter(name)(ZoneInfo(timezone), options)
 
 
@@ -110,6 +117,8 @@ def load_store(
         adapter = make_adapter(store["adapter"], retailer["timezone"], store["adapter_options"])
     except LookupError as error:
         raise InvalidStore(source, [InvalidRecord("adapter", str(error))]) from None
+    except InvalidOptions as error:
+        raise InvalidStore(source, [InvalidRecord("adapter_options", str(error))]) from None
     sales = read_sales(adapter, store["sales"], source, base_dir)
     session.merge(
         Retailer(

@@ -49,6 +49,10 @@ def test_an_invalid_store_loads_nothing_and_lists_every_bad_record(runner, cli):
             '{"retailer": {"id": "x", "name": "X", "timezone": "UTC"}, "adapter": "nope"}',
             "unknown adapter 'nope'; installed adapters: ",
         ),
+        (
+            '{"retailer": {"id": "x", "name": "X", "timezone": "UTC"}, "adapter_options": {"a": 1}}',
+            "adapter_options: unknown adapter option(s) 'a'; the generic adapter knows: none",
+        ),
     ],
 )
 def test_a_file_that_is_not_a_store_is_refused(runner, cli, tmp_path, content, phrase):

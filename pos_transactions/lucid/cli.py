@@ -9,18 +9,19 @@ Tests may put an `HttpSettings` under ``LUCID_HTTP_SETTINGS`` and a `PollSchedul
 import json
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..cli_options import window_options
 from ..credentials import UnknownRetailer
 from ..db import new_session
 from ..lucid_id import InvalidLucidID, normalise_lucid_id
 from ..models import Retailer
-from ..window import WindowError, parse_window
+from ..window import Window
 from . import caseids
 from .audit import audit_window, native_sale_ids, report_document
 from .client import ClientCredentials, LucidRetailError, Secret, StaticToken
@@ -252,16 +253,10 @@ def auto_import_command(
 
 @lucid.command("audit")
 @click.argument("retailer_id")
-@click.option("--start", help="start_date, as the API takes it (default: midnight UTC yesterday).")
-@click.option("--end", help="end_date, as the API takes it (default: midnight UTC today).")
+@window_options
 @click.option("--json", "as_json", is_flag=True, help="Print only the JSON report on stdout.")
-def audit_command(retailer_id: str, start: str | None, end: str | None, as_json: bool) -> None:
+def audit_command(retailer_id: str, window: Window, as_json: bool) -> None:
     """Flag reported LucidIDs LucidRetail would reject; exit 1 when anything is flagged."""
-    args = {name: [value] for name, value in (("start_date", start), ("end_date", end)) if value}
-    try:
-        window = parse_window(args, now=datetime.now(UTC))
-    except WindowError as error:
-        raise click.BadParameter(error.message, param_hint=f"--{error.parameter[:-5]}") from None
     with new_session() as session:
         if session.get(Retailer, retailer_id) is None:
             raise click.ClickException(f"no retailer {retailer_id!r}")

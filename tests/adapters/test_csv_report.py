@@ -20,7 +20,7 @@ from adapters.csv_report import (
     resolve_columns,
     split_lucid_ids,
 )
-from pos_transactions.adapter import RecordError
+from pos_transactions.adapter import InvalidOptions, RecordError
 from pos_transactions.canonical import SaleStatus, format_utc
 from pos_transactions.credentials import Scope
 from pos_transactions.db import new_session
@@ -131,7 +131,7 @@ def test_default_columns_apply_where_the_store_names_none():
     ],
 )
 def test_a_wrong_column_mapping_is_refused(options, reason):
-    with pytest.raises(RecordError, match=reason):
+    with pytest.raises(InvalidOptions, match=reason):
         resolve_columns(options)
 
 
@@ -240,8 +240,8 @@ def test_a_push_row_that_is_not_an_object_refuses_the_push():
     ],
 )
 def test_wrong_adapter_options_are_refused(options, reason):
-    with pytest.raises(RecordError, match=reason):
-        denver_adapter(**options).records({"file": "semicolon-delimited.csv"}, DATA)
+    with pytest.raises(InvalidOptions, match=reason):
+        denver_adapter(**options)
 
 
 def test_a_report_with_a_bom_reads_with_default_columns():

@@ -9,7 +9,6 @@ import pytest
 
 from adapters.square import (
     SquareAdapter,
-    check_options,
     employee_id,
     lucid_ids_in_note,
     order_status,
@@ -17,12 +16,12 @@ from adapters.square import (
     parse_quantity,
     split_comma_separated,
 )
-from pos_transactions.adapter import RecordError
+from pos_transactions.adapter import InvalidOptions, RecordError
 from pos_transactions.canonical import SaleStatus
 from pos_transactions.db import new_session
 from pos_transactions.pseudonym import pseudonym
 from pos_transactions.sales import pseudonym_key
-from pos_transactions.stores import InvalidStore, make_adapter, read_sales
+from pos_transactions.stores import make_adapter
 from pos_transactions.testing import AdapterContract, Expected, Malformed
 
 DATA = Path(__file__).parent / "data"
@@ -220,10 +219,8 @@ def test_an_order_without_line_items_is_a_sale_without_lines():
     ],
 )
 def test_wrong_adapter_options_are_refused(options, reason):
-    with pytest.raises(RecordError, match=reason):
-        check_options(options)
-    with pytest.raises(InvalidStore, match=reason):
-        read_sales(make_adapter("square", "America/New_York", options), [order()], "push")
+    with pytest.raises(InvalidOptions, match=reason):
+        make_adapter("square", "America/New_York", options)
 
 
 @pytest.mark.parametrize(
