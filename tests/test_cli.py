@@ -50,7 +50,8 @@ def test_an_invalid_store_loads_nothing_and_lists_every_bad_record(runner, cli):
             "unknown adapter 'nope'; installed adapters: ",
         ),
         (
-            '{"retailer": {"id": "x", "name": "X", "timezone": "UTC"}, "adapter_options": {"a": 1}}',
+            '{"retailer": {"id": "x", "name": "X", "timezone": "UTC"}, '
+            '"adapter_options": {"a": 1}}',
             "adapter_options: unknown adapter option(s) 'a'; the generic adapter knows: none",
         ),
     ],
