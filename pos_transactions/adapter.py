@@ -19,6 +19,8 @@ from marshmallow import ValidationError
 
 from .canonical import Sale, SaleSchema
 
+_SALE_SCHEMA = SaleSchema()  # built once: a schema holds no state between loads
+
 
 class RecordError(ValueError):
     """An adapter could not read a native record; the message says what was wrong with it."""
@@ -107,7 +109,7 @@ class Adapter(ABC):
         except (TypeError, ValueError, AttributeError) as error:
             raise RecordError(str(error) or type(error).__name__) from None
         try:
-            return SaleSchema().load(fields)
+            return _SALE_SCHEMA.load(fields)
         except ValidationError as error:
             raise RecordError(describe_validation_error(error.messages)) from None
 

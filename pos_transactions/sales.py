@@ -132,8 +132,8 @@ def _write_batch(
             unchanged += 1
         else:
             updates.append({"id": row_id, "updated_at": now, **columns})
-    if inserts:
-        session.execute(insert(Sale), inserts)
+    if inserts:  # a Core executemany: ORM bulk inserts split batches at every None value
+        session.execute(insert(Sale.__table__), inserts)
     if updates:
         session.execute(update(Sale), updates)
     return WriteSummary(len(inserts), len(updates), unchanged)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from marshmallow import ValidationError
 
+from pos_transactions.adapter import describe_validation_error
 from pos_transactions.canonical import (
     SaleSchema,
     SaleStatus,
@@ -102,6 +103,13 @@ def test_a_valid_sale_loads():
         ({"lines": [{"sku": "A"}]}, "lines"),
         ({"lines": [{"sku": "A", "quantity": 1, "lucid_ids": ["nope"]}]}, "lines"),
         ({"customer_id": 17}, "customer_id"),
+        ({"lines": [{"sku": "A", "quantity": True}]}, "lines"),
+        ({"lines": [{"sku": "A", "quantity": "Infinity"}]}, "lines"),
+        ({"lines": [{"sku": "A", "quantity": [1]}]}, "lines"),
+        ({"lines": [{"sku": "A", "quantity": 1, "price": "9.99"}]}, "lines"),
+        ({"lines": [{"sku": 5, "quantity": 1}]}, "lines"),
+        ({"lines": [{"sku": "A", "quantity": 1, "lucid_ids": "5vHqLc9etTWW3AVrEJvBez"}]}, "lines"),
+        ({"lines": ["A"]}, "lines"),
     ],
 )
 def test_invalid_sales_name_the_field(changes, field):
@@ -130,3 +138,23 @@ def test_only_completed_sales_with_a_lucid_id_are_reported(status, lucid_ids, re
 
 def test_blank_customer_is_no_customer():
     assert SaleSchema().load(valid_sale(customer_id=" ")).customer_id is None
+
+
+@pytest.mark.parametrize("quantity", [1, "1", " 2 ", 3.5, "0.25", Decimal("7")])
+def test_quantities_in_any_numeric_form(quantity):
+    line = {"sku": "A", "quantity": quantity}
+    loaded = SaleSchema().load(valid_sale(lines=[line]))
+    assert loaded.lines[0].quantity == Decimal(str(quantity).strip())
+
+
+def test_line_errors_say_which_line_and_field():
+    lines = [
+        {"sku": "A", "quantity": 1},
+        {"sku": "B", "quantity": 0, "lucid_ids": ["5vHqLc9etTWW3AVrEJvBez", "nope"]},
+    ]
+    with pytest.raises(ValidationError) as refused:
+        SaleSchema().load(valid_sale(lines=lines))
+    problems = describe_validation_error(refused.value.messages)
+    assert "lines.1.quantity: Must be a finite number greater than 0." in problems
+    assert "lines.1.lucid_ids.1: 'nope' is not a LucidID" in problems
+    assert "lines.0" not in problems

@@ -1,6 +1,7 @@
 """Rule 6: every captured form of a LucidID becomes the bare 22-character base57 id."""
 
 import pytest
+import shortuuid
 
 from pos_transactions.lucid_id import InvalidLucidID, normalise_lucid_id, normalise_lucid_ids
 
@@ -60,3 +61,24 @@ def test_repeats_are_dropped_in_order_of_first_appearance():
     other = "Kz4tXgS7aCZQbYYH86PGVi"
     captured = [f"https://qr.lcdg.io/{LUCID_ID}", other, ITS_UUID, LUCID_ID]
     assert normalise_lucid_ids(captured) == [LUCID_ID, other]
+
+
+@pytest.mark.parametrize(
+    ("value", "decodes"),
+    [
+        ("2222222222222222222222", True),  # UUID 0
+        ("oZEq7ovRbLq6UnGMPwc8B5", True),  # UUID 2**128 - 1, the largest
+        ("oZEq7ovRbLq6UnGMPwc8B6", False),  # one more: no UUID
+        ("oZEq7ovRbLq6UnGMPwc8C2", False),
+        ("p222222222222222222222", False),
+    ],
+)
+def test_only_ids_that_decode_to_a_uuid_are_accepted(value, decodes):
+    if decodes:
+        assert normalise_lucid_id(value) == value
+        assert shortuuid.encode(shortuuid.decode(value)) == value  # the library agrees
+    else:
+        with pytest.raises(InvalidLucidID):
+            normalise_lucid_id(value)
+        with pytest.raises(ValueError):
+            shortuuid.decode(value)  # the library agrees: no UUID
