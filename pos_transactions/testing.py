@@ -2,20 +2,20 @@
 
 A vendor proves an adapter in a few lines of their own test module::
 
-    from pos_transactions.testing import AdapterContract, Expected, Malformed
+    from pos_transactions.testing import AdapterContract, Expected, malformed_from_file
 
     class TestMyPosAdapter(AdapterContract):
         adapter = MyPosAdapter
         sample_store = Path(__file__).parent / "data" / "my-store.json"
         expected = {"R-1": Expected(status="completed", completed_at="2026-03-11T12:00:00Z",
                                     lucid_ids=["5vHqLc9etTWW3AVrEJvBez"], total_items_count=2)}
-        malformed = {"missing field": Malformed(sales=[...], record="R-9", reason="closed_at"),
-                     ...}
+        malformed = malformed_from_file(Path(__file__).parent / "data" / "malformed.json")
 
 and pytest runs every ``test_*`` method below against it.  Our own built-in adapters run
 exactly this kit (tests/adapters/), and a meta-test checks that every installed adapter does.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
@@ -55,6 +55,12 @@ class Malformed:
     sales: Any
     record: str
     reason: str
+
+
+def malformed_from_file(path: Path) -> dict[str, Malformed]:
+    """Malformed cases kept as data: ``{case: {"sales": ..., "record": ..., "reason": ...}}``."""
+    cases = json.loads(Path(path).read_text(encoding="utf-8"))
+    return {case: Malformed(**fields) for case, fields in cases.items()}
 
 
 class AdapterContract:

@@ -27,7 +27,7 @@ from pos_transactions.db import new_session
 from pos_transactions.pseudonym import pseudonym
 from pos_transactions.sales import pseudonym_key
 from pos_transactions.stores import InvalidStore, make_adapter, read_sales, read_store_file
-from pos_transactions.testing import AdapterContract, Expected, Malformed
+from pos_transactions.testing import AdapterContract, Expected, malformed_from_file
 
 DATA = Path(__file__).parent / "data"
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "csv-mile-high-remedies.json"
@@ -305,11 +305,6 @@ def test_a_receipt_is_named_by_its_receipt_number():
 # -- the adapter kit -----------------------------------------------------------------------
 
 
-def malformed_cases(name: str) -> dict[str, Malformed]:
-    cases = json.loads((DATA / name).read_text())
-    return {case: Malformed(**fields) for case, fields in cases.items()}
-
-
 class TestCsvReportAdapter(AdapterContract):
     adapter = CsvReportAdapter
     sample_store = FIXTURE
@@ -339,7 +334,7 @@ class TestCsvReportAdapter(AdapterContract):
         ),
         "100241": Expected(status="completed", lucid_ids=[], total_items_count=3),
     }
-    malformed = malformed_cases("csv-malformed.json")
+    malformed = malformed_from_file(DATA / "csv-malformed.json")
 
 
 # -- the fixture store, served -------------------------------------------------------------

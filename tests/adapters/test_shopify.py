@@ -1,6 +1,5 @@
 """The `shopify` adapter: its small reading rules, the adapter kit, and its fixture store served."""
 
-import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from pos_transactions.db import new_session
 from pos_transactions.pseudonym import pseudonym
 from pos_transactions.sales import pseudonym_key
 from pos_transactions.stores import make_adapter
-from pos_transactions.testing import AdapterContract, Expected, Malformed
+from pos_transactions.testing import AdapterContract, Expected, malformed_from_file
 
 DATA = Path(__file__).parent / "data"
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "shopify-prairie-leaf-chicago.json"
@@ -233,11 +232,6 @@ def test_wrong_adapter_options_are_refused(options, reason):
 # -- the adapter kit -----------------------------------------------------------------------
 
 
-def malformed_cases(name: str) -> dict[str, Malformed]:
-    cases = json.loads((DATA / name).read_text())
-    return {case: Malformed(**fields) for case, fields in cases.items()}
-
-
 class TestShopifyAdapter(AdapterContract):
     adapter = ShopifyAdapter
     sample_store = FIXTURE
@@ -271,7 +265,7 @@ class TestShopifyAdapter(AdapterContract):
             has_employee=False,
         ),
     }
-    malformed = malformed_cases("shopify-malformed.json")
+    malformed = malformed_from_file(DATA / "shopify-malformed.json")
 
 
 # -- the fixture store, served -------------------------------------------------------------

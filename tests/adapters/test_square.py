@@ -1,6 +1,5 @@
 """The `square` adapter: its small reading rules, the adapter kit, and its fixture store served."""
 
-import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +21,7 @@ from pos_transactions.db import new_session
 from pos_transactions.pseudonym import pseudonym
 from pos_transactions.sales import pseudonym_key
 from pos_transactions.stores import make_adapter
-from pos_transactions.testing import AdapterContract, Expected, Malformed
+from pos_transactions.testing import AdapterContract, Expected, malformed_from_file
 
 DATA = Path(__file__).parent / "data"
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "square-hudson-valley-cannabis.json"
@@ -249,11 +248,6 @@ def test_a_field_of_the_wrong_type_is_refused(record, reason):
 # -- the adapter kit -----------------------------------------------------------------------
 
 
-def malformed_cases(name: str) -> dict[str, Malformed]:
-    cases = json.loads((DATA / name).read_text())
-    return {case: Malformed(**fields) for case, fields in cases.items()}
-
-
 class TestSquareAdapter(AdapterContract):
     adapter = SquareAdapter
     sample_store = FIXTURE
@@ -281,7 +275,7 @@ class TestSquareAdapter(AdapterContract):
         "Zr4Ty7Ua1Ib9Oc2Pd5Qe8Rf3Sg6": Expected(status="open", has_customer=True),
         "Dm6Fn9Gp2Hq5Jr8Ks1Lt4Mu7Nv0": Expected(status="open", lucid_ids=[]),
     }
-    malformed = malformed_cases("square-malformed.json")
+    malformed = malformed_from_file(DATA / "square-malformed.json")
 
 
 # -- the fixture store, served -------------------------------------------------------------
