@@ -27,4 +27,5 @@ class _Gunicorn(BaseApplication):
 def serve(database_url: str, bind: str, workers: int) -> None:
     """Serve the API on `bind` until interrupted."""
     os.environ["DATABASE_URL"] = database_url
-    _Gunicorn({"bind": bind, "workers": workers, "accesslog": "-"}).run()
+    options = {"bind": bind, "workers": workers, "accesslog": "-", "control_socket_disable": True}
+    _Gunicorn(options).run()

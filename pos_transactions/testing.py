@@ -15,6 +15,7 @@ and pytest runs every ``test_*`` method below against it.  Our own built-in adap
 exactly this kit (tests/adapters/), and a meta-test checks that every installed adapter does.
 """
 
+import configparser
 import json
 from dataclasses import dataclass
 from datetime import UTC
@@ -55,6 +56,31 @@ class Malformed:
     sales: Any
     record: str
     reason: str
+
+
+def write_dist_info(site: Path, name: str, version: str, entry_points: dict[str, str]) -> None:
+    """Register a distribution as ``pip install`` would, without installing anything: a
+    dist-info folder in `site` (put `site` on sys.path) with its name, version and entry
+    points (group -> ``"name = module:Class"`` lines).  For testing an adapter from its
+    source tree, and for building deliberately broken distributions in our own tests."""
+    dist_info = site / f"{name.replace('-', '_')}-{version}.dist-info"
+    dist_info.mkdir(parents=True)
+    (dist_info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+    )
+    (dist_info / "entry_points.txt").write_text(
+        "".join(f"[{group}]\n{lines.strip()}\n" for group, lines in entry_points.items())
+    )
+
+
+def write_dist_info_from_setup_cfg(site: Path, setup_cfg: Path) -> None:
+    """`write_dist_info` for the distribution a ``setup.cfg`` declares."""
+    config = configparser.ConfigParser()
+    config.read(setup_cfg)
+    metadata = config["metadata"]
+    write_dist_info(
+        site, metadata["name"], metadata["version"], dict(config["options.entry_points"])
+    )
 
 
 def malformed_from_file(path: Path) -> dict[str, Malformed]:

@@ -5,27 +5,16 @@ The broken adapters are real distributions: a dist-info folder and a module writ
 temporary site folder at the front of sys.path, exactly what ``pip install`` leaves behind.
 """
 
-from pathlib import Path
 
 import pytest
-from conftest import DATA
 
+from conftest import DATA
 from pos_transactions.adapter import Adapter
 from pos_transactions.adapter_registry import UnknownAdapter, get_adapter, installed_adapters
+from pos_transactions.testing import write_dist_info
 
 BUILT_IN = ("csv", "generic", "shopify", "square")
 BROKEN_DISTRIBUTION = "broken-pos-adapters 0.3.0"
-
-
-def install_distribution(site: Path, name: str, version: str, adapters: dict[str, str]) -> None:
-    """Write the dist-info of distribution `name` registering `adapters` (name -> target)."""
-    dist_info = site / f"{name.replace('-', '_')}-{version}.dist-info"
-    dist_info.mkdir(parents=True)
-    (dist_info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
-    )
-    points = "".join(f"{adapter} = {target}\n" for adapter, target in adapters.items())
-    (dist_info / "entry_points.txt").write_text(f"[pos_transactions.adapters]\n{points}")
 
 
 @pytest.fixture
@@ -33,15 +22,8 @@ def broken_adapters(monkeypatch, tmp_path):
     """Installs `crashing` (its module raises on import) and `not-an-adapter` (a class that
     is no Adapter) from one distribution."""
     site = tmp_path / "site-packages"
-    install_distribution(
-        site,
-        "broken-pos-adapters",
-        "0.3.0",
-        {
-            "crashing": "crashing_pos_adapter:CrashingAdapter",
-            "not-an-adapter": "fractions:Fraction",
-        },
-    )
+    points = "crashing = crashing_pos_adapter:CrashingAdapter\nnot-an-adapter = fractions:Fraction"
+    write_dist_info(site, "broken-pos-adapters", "0.3.0", {"pos_transactions.adapters": points})
     (site / "crashing_pos_adapter.py").write_text(
         'raise RuntimeError("the vendor SDK is not configured")\n'
     )

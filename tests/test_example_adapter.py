@@ -1,12 +1,9 @@
-"""The example third-party adapter (examples/leafline-adapter), installed the way pip would.
-
-`installed` writes the distribution's dist-info (its METADATA and entry_points.txt, built
-from the example's own setup.cfg) into a temporary site folder at the front of sys.path,
-beside the example's folder for its module.  Then the example is what a vendor's package
-is: listed by ``pos-transactions adapters``, used by ``load-fixture``, served by the feed.
+"""The example third-party adapter (examples/leafline-adapter), registered for the whole
+test session by the root conftest.py exactly as ``pip install`` would: listed by
+``pos-transactions adapters``, used by ``load-fixture``, served by the feed, and passing its
+own kit where its vendor runs it.
 """
 
-import configparser
 import json
 import os
 import subprocess
@@ -19,6 +16,7 @@ from pos_transactions.credentials import Scope
 from pos_transactions.db import new_session
 from pos_transactions.pseudonym import pseudonym
 from pos_transactions.sales import pseudonym_key
+from pos_transactions.testing import write_dist_info_from_setup_cfg
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "leafline-adapter"
 SAMPLE_STORE = EXAMPLE / "sample-store.json"
@@ -26,38 +24,15 @@ RETAILER = "tundra-leaf-anchorage"
 MARCH = "/api/v1/transactions/?start_date=2026-03-01&end_date=2026-03-31"
 
 
-def write_dist_info(site: Path, setup_cfg: Path) -> None:
-    """Register the distribution `setup_cfg` declares, as installing it would: a dist-info
-    folder in `site` with its name, version and entry points."""
-    config = configparser.ConfigParser()
-    config.read(setup_cfg)
-    name, version = config["metadata"]["name"], config["metadata"]["version"]
-    dist_info = site / f"{name.replace('-', '_')}-{version}.dist-info"
-    dist_info.mkdir(parents=True)
-    (dist_info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
-    )
-    sections = [
-        f"[{group}]\n{points.strip()}\n" for group, points in config["options.entry_points"].items()
-    ]
-    (dist_info / "entry_points.txt").write_text("\n".join(sections))
-
-
 @pytest.fixture
 def site(tmp_path) -> Path:
     """A site folder holding the example distribution's dist-info."""
     folder = tmp_path / "site-packages"
-    write_dist_info(folder, EXAMPLE / "setup.cfg")
+    write_dist_info_from_setup_cfg(folder, EXAMPLE / "setup.cfg")
     return folder
 
 
-@pytest.fixture
-def installed(monkeypatch, site):
-    monkeypatch.syspath_prepend(str(EXAMPLE))
-    monkeypatch.syspath_prepend(str(site))
-
-
-def test_the_adapters_command_lists_the_example_and_its_distribution(installed, runner, cli):
+def test_the_adapters_command_lists_the_example_and_its_distribution(runner, cli):
     result = runner.invoke(cli, ["adapters"])
     assert result.exit_code == 0
     rows = {row.split("\t")[0]: row.split("\t")[1:] for row in result.stdout.splitlines()}
@@ -68,9 +43,7 @@ def test_the_adapters_command_lists_the_example_and_its_distribution(installed, 
     assert rows["generic"][0].startswith("pos-transactions ")
 
 
-def test_the_sample_store_loads_and_is_served_by_the_feed(
-    installed, app, runner, cli, client, token_headers
-):
+def test_the_sample_store_loads_and_is_served_by_the_feed(app, runner, cli, client, token_headers):
     loaded = runner.invoke(cli, ["load-fixture", str(SAMPLE_STORE)])
     assert loaded.exit_code == 0, loaded.output
     assert loaded.stdout == f"{RETAILER}: 6 created, 0 updated, 0 unchanged\n"
@@ -111,9 +84,7 @@ def test_the_sample_store_loads_and_is_served_by_the_feed(
     assert (weighed["consumer_id"], weighed["budtender_id"]) == (None, None)
 
 
-def test_the_feed_window_is_in_utc_not_the_stores_local_date(
-    installed, runner, cli, client, token_headers
-):
+def test_the_feed_window_is_in_utc_not_the_stores_local_date(runner, cli, client, token_headers):
     runner.invoke(cli, ["load-fixture", str(SAMPLE_STORE)])
     response = client.get(
         "/api/v1/transactions/?start_date=2026-03-01&end_date=2026-03-09T23:59:59Z",
@@ -123,7 +94,7 @@ def test_the_feed_window_is_in_utc_not_the_stores_local_date(
 
 
 def test_tickets_can_be_pushed_with_an_ingest_credential(
-    installed, runner, cli, client, token_headers, tmp_path
+    runner, cli, client, token_headers, tmp_path
 ):
     store = json.loads(SAMPLE_STORE.read_text())
     empty = tmp_path / "empty-store.json"

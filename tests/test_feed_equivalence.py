@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import shortuuid
 from sqlalchemy import select
 
 from pos_transactions import feed, sales
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_STORES = sorted((ROOT / "fixtures").glob("*.json"))
 EVERYTHING = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 QR = "https://qr.lcdg.io/"
-# Three LucidIDs, each also given as its hyphenated UUID where a test needs the other form.
+# Three LucidIDs; `_with_lucid_ids` spells them as bare ids, QR URLs and UUIDs in turn.
 LUCID_A = "5vHqLc9etTWW3AVrEJvBez"
 LUCID_B = "3rCkJLQh5F9kuM3mX9nw3a"
 LUCID_C = "YPs9Qk7LezfoRu2LQ3HWGa"
@@ -154,7 +155,7 @@ def _with_lucid_ids(record: dict) -> dict:
 
 
 def _as_uuid(lucid_id: str) -> str:
-    return str(generate.shortuuid.decode(lucid_id)).upper()
+    return str(shortuuid.decode(lucid_id)).upper()
 
 
 def reloaded_sales() -> list[dict]:

@@ -91,6 +91,7 @@ def test_gunicorn_serves_wsgi_app_with_only_database_url(database_url, start):
             f"127.0.0.1:{port}",
             "--workers",
             "2",
+            "--no-control-socket",
             "wsgi:app",
         ],
         env,
@@ -100,7 +101,7 @@ def test_gunicorn_serves_wsgi_app_with_only_database_url(database_url, start):
     headers = {"Authorization": f"Token {token}"}
     answers = [
         requests.get(
-            base + "?start_date=2021-03-11&end_date=2021-03-12", headers=headers, timeout=10
+            base + "?start_date=2021-03-11&end_date=2021-03-12", headers=headers, timeout=30
         )
         for _ in range(4)  # both workers, same ids
     ]
