@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
+
 from conftest import DATA
 
 ROOT = Path(__file__).resolve().parent.parent
