@@ -4,6 +4,7 @@ Each worker builds its own application after the fork, so no database connection
 shared between processes (that matters for SQLite).
 """
 
+import gc
 import os
 
 from gunicorn.app.base import BaseApplication
@@ -21,7 +22,9 @@ class _Gunicorn(BaseApplication):
     def load(self):
         from . import create_app
 
-        return create_app()
+        app = create_app()
+        gc.freeze()  # as wsgi.py does: long-lived objects out of full collections
+        return app
 
 
 def serve(database_url: str, bind: str, workers: int) -> None:
