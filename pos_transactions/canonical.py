@@ -125,9 +125,9 @@ _LINE_FIELDS = frozenset({"sku", "quantity", "lucid_ids"})
 def _sale_line(line: object) -> SaleLine:
     if not isinstance(line, dict):
         raise ValidationError({"_schema": ["Invalid input type."]})
-    errors: dict[str, list | dict] = {
-        name: ["Unknown field."] for name in line.keys() - _LINE_FIELDS
-    }
+    errors: dict[str, list | dict] = {}
+    if not line.keys() <= _LINE_FIELDS:
+        errors = {name: ["Unknown field."] for name in line.keys() - _LINE_FIELDS}
     sku = line.get("sku")
     if sku is not None and not isinstance(sku, str):
         errors["sku"] = ["Not a valid string."]
@@ -146,7 +146,7 @@ def _quantity(line: dict, errors: dict) -> Decimal | None:
     try:
         if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
             raise ValueError
-        quantity = Decimal(str(value).strip())
+        quantity = Decimal(value) if isinstance(value, int) else Decimal(str(value).strip())
     except (ValueError, ArithmeticError):
         errors["quantity"] = ["Not a valid number."]
         return None

@@ -1,25 +1,31 @@
 """The Retail Transactions feed: one JSON object per reported sale, served in order.
 
 Each reported sale's object is built once, when the sale is written, and stored as text
-(`Sale.feed_json`).  Serving a window is then one indexed range scan whose rows are joined
-with commas and streamed: the cost grows with the window, not with the table, and memory
-stays flat whatever the window.  `FEED_FORMAT` names how objects are built; a release that
-changes `transaction_object` bumps it, and `sales.refresh_feed_rows` rebuilds every stored
-row the next time the schema is ensured.
+(`Sale.feed_json`).  Serving a window is then indexed range scans whose rows are joined with
+commas and streamed, and whole UTC days come from `feed_days`, pre-joined: the cost grows with
+the window, not with the table, and memory stays flat whatever the window.  `FEED_FORMAT`
+names how objects are built; a release that changes `transaction_object` bumps it, and
+`sales.refresh_feed_rows` rebuilds every stored row (and forgets every cached day) the next
+time the schema is ensured.
 """
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Connection, select
 
 from .canonical import Sale as CanonicalSale
 from .canonical import format_utc
+from .feed_days import cached_day, keep_day
 from .models import Sale
 from .window import Window
 
 FEED_FORMAT = "1"
 CHUNK_ROWS = 1000
+MAX_CACHED_DAYS = 62
+ONE_DAY = timedelta(days=1)
 
 
 def transaction_object(
@@ -41,35 +47,104 @@ def encode_transaction(transaction: dict) -> str:
 
 
 def window_query(retailer_id: str, window: Window):
+    """The window's feed rows, in feed order (both bounds inclusive)."""
+    return range_query(retailer_id, window.start, window.end, end_inclusive=True)
+
+
+def range_query(retailer_id: str, start: datetime, end: datetime, end_inclusive: bool):
+    until = Sale.transacted_on <= end if end_inclusive else Sale.transacted_on < end
     return (
         select(Sale.feed_json)
         .where(
             Sale.retailer_id == retailer_id,
             Sale.reported.is_(True),
-            Sale.transacted_on >= window.start,
-            Sale.transacted_on <= window.end,
+            Sale.transacted_on >= start,
+            until,
         )
         .order_by(Sale.transacted_on, Sale.transaction_id)
     )
 
 
+@dataclass(frozen=True)
+class Rows:
+    """Part of a window read row by row: from `start` to `end` (inclusive or not)."""
+
+    start: datetime
+    end: datetime
+    end_inclusive: bool
+
+
+def split_window(window: Window) -> list[Rows | date]:
+    """The window as whole UTC days (served from `feed_days`) between partial edges (rows).
+
+    The inclusive end means the last piece is always rows, if only the one instant at
+    midnight.  A window of more whole days than `MAX_CACHED_DAYS` is read as rows alone:
+    a decade-long back-fill should not fill the cache with empty days.
+    """
+    first = _midnight(window.start)
+    if first < window.start:
+        first += ONE_DAY
+    last = _midnight(window.end)
+    days = (last - first) // ONE_DAY
+    if days < 1 or days > MAX_CACHED_DAYS:
+        return [Rows(window.start, window.end, end_inclusive=True)]
+    pieces: list[Rows | date] = []
+    if window.start < first:
+        pieces.append(Rows(window.start, first, end_inclusive=False))
+    pieces.extend((first + ONE_DAY * offset).date() for offset in range(days))
+    pieces.append(Rows(last, window.end, end_inclusive=True))
+    return pieces
+
+
 def stream_feed(connection: Connection, retailer_id: str, window: Window) -> Iterator[str]:
-    """The feed document in chunks.  The query runs before the first chunk is returned,
-    so a database error surfaces before any byte is sent."""
-    result = connection.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(
-        window_query(retailer_id, window)
-    )
-    return _chunks(result.scalars().partitions())
+    """The feed document in chunks, whole days from the cache and edges from the rows.
+
+    The first piece's query runs before the first chunk is returned, so a database error
+    surfaces before any byte is sent; the rest stream as they are read.
+    """
+    pieces = iter(split_window(window))
+    first = _piece_chunks(connection, retailer_id, next(pieces))
+    return _document(first, (_piece_chunks(connection, retailer_id, p) for p in pieces))
 
 
-def _chunks(partitions) -> Iterator[str]:
+def _piece_chunks(connection: Connection, retailer_id: str, piece: Rows | date) -> Iterator[str]:
+    if isinstance(piece, Rows):
+        query = range_query(retailer_id, piece.start, piece.end, piece.end_inclusive)
+        result = connection.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(
+            query
+        )
+        return (",".join(rows) for rows in result.scalars().partitions())
+    version, document = cached_day(connection, retailer_id, piece)
+    if document is None:
+        document = ",".join(
+            connection.scalars(
+                range_query(
+                    retailer_id, _day_start(piece), _day_start(piece) + ONE_DAY, end_inclusive=False
+                )
+            )
+        )
+        keep_day(connection, retailer_id, piece, version, document)
+    return iter((document,))
+
+
+def _document(first: Iterator[str], rest: Iterator[Iterator[str]]) -> Iterator[str]:
     yield "["
     separator = ""
-    for rows in partitions:
-        yield separator + ",".join(rows)
-        separator = ","
+    for chunks in (first, *rest):
+        for chunk in chunks:
+            if chunk:
+                yield separator + chunk
+                separator = ","
     yield "]"
 
 
 def feed_document(connection: Connection, retailer_id: str, window: Window) -> str:
     return "".join(stream_feed(connection, retailer_id, window))
+
+
+def _midnight(moment: datetime) -> datetime:
+    return datetime.combine(moment.date(), time())
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time())

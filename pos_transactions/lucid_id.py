@@ -31,6 +31,8 @@ def normalise_lucid_id(value: object) -> str:
     """Return the 22-character base57 LucidID that `value` denotes, or raise InvalidLucidID."""
     if not isinstance(value, str):
         raise InvalidLucidID(f"a LucidID must be a string, not {type(value).__name__}")
+    if _BASE57_ID.fullmatch(value) and value <= _LARGEST:
+        return value  # the common case, first: already a bare id
     text = value.strip()
     if not text:
         raise InvalidLucidID("a LucidID must not be empty")

@@ -6,7 +6,7 @@ transaction object, built when the sale is written so that serving the feed is a
 concatenation (see `feed.py`).
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -63,11 +63,28 @@ class Sale(Base):
     transacted_on: Mapped[datetime | None]
     consumer_id: Mapped[str | None] = mapped_column(String(36))
     budtender_id: Mapped[str | None] = mapped_column(String(36))
-    lines: Mapped[list] = mapped_column(JSON)
+    lines: Mapped[str] = mapped_column(Text)  # JSON: [{"sku", "quantity", "lucid_ids"}]
     fingerprint: Mapped[str] = mapped_column(String(64))
     reported: Mapped[bool]
     feed_json: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]
+
+
+class FeedDay(Base):
+    """One UTC day of a retailer's feed, as served, cached by the first request that needs it.
+
+    `version` counts the writes that touched the day; a write clears `document`, and a
+    reader stores the document it built only if the version is still the one it read.
+    """
+
+    __tablename__ = "feed_day"
+
+    retailer_id: Mapped[str] = mapped_column(
+        ForeignKey("retailer.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    document: Mapped[str | None] = mapped_column(Text)
 
 
 class ServiceSetting(Base):

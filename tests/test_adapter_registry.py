@@ -5,7 +5,6 @@ The broken adapters are real distributions: a dist-info folder and a module writ
 temporary site folder at the front of sys.path, exactly what ``pip install`` leaves behind.
 """
 
-
 import pytest
 
 from conftest import DATA

@@ -11,7 +11,7 @@ changes how objects are built.
 
 import importlib.util
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from pos_transactions import feed, sales
 from pos_transactions.db import ensure_schema, get_engine, new_session
-from pos_transactions.models import Sale, ServiceSetting
+from pos_transactions.models import FeedDay, Sale, ServiceSetting
 from pos_transactions.pseudonym import KEY_SETTING, pseudonym
 from pos_transactions.stores import load_store, make_adapter, read_store_file
 
@@ -34,6 +34,9 @@ LUCID_B = "3rCkJLQh5F9kuM3mX9nw3a"
 LUCID_C = "YPs9Qk7LezfoRu2LQ3HWGa"
 START = datetime(2021, 3, 11, 12, 0, 0, 250_000, tzinfo=UTC)
 END = datetime(2021, 11, 7, 9, 30, tzinfo=UTC)
+# Over `generated_store`'s three days: part of the 11th, the whole 12th and 13th (cached),
+# and the closing midnight instant.
+DAYS = (datetime(2021, 3, 11, 6, 0, tzinfo=UTC), datetime(2021, 3, 14, tzinfo=UTC))
 
 
 def _load_generator():
@@ -296,9 +299,10 @@ def test_a_release_that_changes_the_objects_rebuilds_every_row(
     def next_release(*arguments):
         return original(*arguments) | {"release": 2}
 
-    for module in (feed, sales):  # sales.py imported both names from feed.py
-        monkeypatch.setattr(module, "FEED_FORMAT", "next-release")
-        monkeypatch.setattr(module, "transaction_object", next_release)
+    before = json.loads(served(client, token_headers("gen-store"), *DAYS))  # caches two days
+    assert before and all("release" not in transaction for transaction in before)
+    monkeypatch.setattr(feed, "FEED_FORMAT", "next-release")
+    monkeypatch.setattr(feed, "transaction_object", next_release)
     with app.app_context():
         ensure_schema(get_engine())
         with new_session() as session:
@@ -313,3 +317,42 @@ def test_a_release_that_changes_the_objects_rebuilds_every_row(
     body = json.loads(served(client, token_headers("gen-store"), *EVERYTHING))
     assert len(body) == sum(reported for reported, _ in rows)
     assert all(transaction["release"] == 2 for transaction in body)
+    from_days = json.loads(served(client, token_headers("gen-store"), *DAYS))
+    assert len(from_days) == len(before)
+    assert all(transaction["release"] == 2 for transaction in from_days)
+
+
+# ---------------------------------------------------------------- cached whole days
+
+
+def cached_days(app) -> set[date]:
+    with app.app_context(), new_session() as session:
+        return set(session.scalars(select(FeedDay.day).where(FeedDay.document.is_not(None))))
+
+
+def test_whole_days_come_from_the_cache_and_match_the_plain_feed(app, client, token_headers):
+    store = generated_store(600)
+    load_document(app, store)
+    assert cached_days(app) == set()
+    first = assert_same_feed(app, client, token_headers, store, ROOT, *DAYS)
+    assert cached_days(app) == {date(2021, 3, 12), date(2021, 3, 13)}
+    again = assert_same_feed(app, client, token_headers, store, ROOT, *DAYS)
+    assert again == first and len(json.loads(first)) > 300
+
+
+def test_a_cached_day_never_outlives_a_change(app, client, token_headers):
+    store = generated_store(600)
+    load_document(app, store)
+    before = served(client, token_headers("gen-store"), *DAYS)
+    changed = json.loads(json.dumps(store))
+    on_the_12th = [
+        sale for sale in changed["sales"] if sale["completed_at"].startswith("2021-03-12")
+    ]
+    on_the_12th[0]["status"] = "voided"
+    on_the_12th[1]["completed_at"] = "2021-03-13T09:00:00+00:00"  # moves to another day
+    on_the_12th[2]["lines"].append({"sku": "NEW", "quantity": 2, "lucid_ids": [LUCID_A]})
+    changed["sales"].append(dict(on_the_12th[3], id="late-arrival"))
+    load_document(app, changed)
+    assert cached_days(app) == set()  # both days were touched
+    after = assert_same_feed(app, client, token_headers, changed, ROOT, *DAYS)
+    assert after != before

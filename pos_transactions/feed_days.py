@@ -1,0 +1,80 @@
+"""Cached days of the feed: a whole UTC day of one retailer's feed, kept as one document.
+
+LucidRetail's daily poll asks for yesterday and a chain's back-fill for a month: windows made
+mostly of whole UTC days, and a day that is over rarely changes.  Serving a cached day is one
+row read instead of a range scan over thousands of sales.  Writes keep the cache honest:
+every write bumps the `version` of each day it touched and clears its document, in the same
+transaction as the sales; a reader keeps the document it built only if the version it read
+is still current (see `models.FeedDay`).
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from .models import FeedDay
+
+log = logging.getLogger(__name__)
+_UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+_KEY = ["retailer_id", "day"]
+
+
+def invalidate(session: Session, retailer_id: str, days: Iterable[date]) -> None:
+    """Mark `days` of the retailer's feed changed (inside the writer's transaction)."""
+    rows = [{"retailer_id": retailer_id, "day": day, "version": 1} for day in sorted(days)]
+    if not rows:
+        return
+    statement = _UPSERT[session.get_bind().dialect.name](FeedDay).values(rows)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=_KEY, set_={"version": FeedDay.version + 1, "document": None}
+        )
+    )
+
+
+def invalidate_all(session: Session) -> None:
+    """Forget every cached day (a release changed how feed objects are built)."""
+    session.execute(update(FeedDay).values(version=FeedDay.version + 1, document=None))
+
+
+def cached_day(
+    connection: Connection, retailer_id: str, day: date
+) -> tuple[int | None, str | None]:
+    """The day's version (None if no write ever touched it) and its document, if cached."""
+    row = connection.execute(
+        select(FeedDay.version, FeedDay.document).where(
+            FeedDay.retailer_id == retailer_id, FeedDay.day == day
+        )
+    ).first()
+    return (None, None) if row is None else (row.version, row.document)
+
+
+def keep_day(
+    connection: Connection, retailer_id: str, day: date, version: int | None, document: str
+) -> None:
+    """Store a built day, on its own short transaction, unless a write changed the day since
+    `version` was read.  Caching is an optimisation: a failure is logged, not raised."""
+    try:
+        with connection.engine.begin() as writer:
+            if version is None:
+                statement = _UPSERT[writer.dialect.name](FeedDay).values(
+                    retailer_id=retailer_id, day=day, version=0, document=document
+                )
+                writer.execute(statement.on_conflict_do_nothing(index_elements=_KEY))
+            else:
+                writer.execute(
+                    update(FeedDay)
+                    .where(
+                        FeedDay.retailer_id == retailer_id,
+                        FeedDay.day == day,
+                        FeedDay.version == version,
+                    )
+                    .values(document=document)
+                )
+    except OperationalError as error:
+        log.warning("could not cache a feed day: %s", type(error.orig).__name__)

@@ -1,0 +1,116 @@
+"""Whole UTC days of the feed are served from a cache that no write can leave stale."""
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from pos_transactions.db import get_engine, new_session
+from pos_transactions.feed import MAX_CACHED_DAYS, ONE_DAY, Rows, split_window
+from pos_transactions.feed_days import cached_day, invalidate, keep_day
+from pos_transactions.models import FeedDay
+from pos_transactions.window import Window
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "pieces"),
+    [
+        # LucidRetail's default poll: yesterday, and the closing midnight instant
+        (
+            datetime(2021, 4, 2),
+            datetime(2021, 4, 3),
+            [date(2021, 4, 2), Rows(datetime(2021, 4, 3), datetime(2021, 4, 3), True)],
+        ),
+        # partial edges around two whole days
+        (
+            datetime(2021, 4, 1, 6),
+            datetime(2021, 4, 4, 7),
+            [
+                Rows(datetime(2021, 4, 1, 6), datetime(2021, 4, 2), False),
+                date(2021, 4, 2),
+                date(2021, 4, 3),
+                Rows(datetime(2021, 4, 4), datetime(2021, 4, 4, 7), True),
+            ],
+        ),
+        # no whole day inside: rows only
+        (
+            datetime(2021, 4, 1, 6),
+            datetime(2021, 4, 2, 5),
+            [Rows(datetime(2021, 4, 1, 6), datetime(2021, 4, 2, 5), True)],
+        ),
+        (
+            datetime(2021, 4, 1, 0, 0, 0, 1),
+            datetime(2021, 4, 2),
+            [Rows(datetime(2021, 4, 1, 0, 0, 0, 1), datetime(2021, 4, 2), True)],
+        ),
+        # a single instant
+        (
+            datetime(2021, 4, 1),
+            datetime(2021, 4, 1),
+            [Rows(datetime(2021, 4, 1), datetime(2021, 4, 1), True)],
+        ),
+        # a decade-long back-fill is read as rows, not as thousands of cached days
+        (
+            datetime(2011, 1, 1),
+            datetime(2021, 1, 1),
+            [Rows(datetime(2011, 1, 1), datetime(2021, 1, 1), True)],
+        ),
+    ],
+)
+def test_split_window(start, end, pieces):
+    assert split_window(Window(start, end)) == pieces
+
+
+def test_at_most_max_cached_days_are_cached():
+    start = datetime(2021, 1, 1)
+    at_limit = split_window(Window(start, start + MAX_CACHED_DAYS * ONE_DAY))
+    over_end = start + (MAX_CACHED_DAYS + 1) * ONE_DAY
+    assert sum(not isinstance(piece, Rows) for piece in at_limit) == MAX_CACHED_DAYS
+    assert split_window(Window(start, over_end)) == [Rows(start, over_end, True)]
+
+
+@pytest.fixture
+def retailer(load):
+    return load("rules.json")
+
+
+def test_a_day_built_before_a_write_is_not_kept(app, retailer):
+    day = date(2021, 3, 11)
+    with app.app_context():
+        with get_engine().connect() as connection:
+            version, document = cached_day(connection, retailer, day)
+        assert document is None and version is not None  # loading the store touched the day
+        with new_session() as session, session.begin():
+            invalidate(session, retailer, {day})  # a write lands while the day is being built
+        with get_engine().connect() as connection:
+            keep_day(connection, retailer, day, version, "stale")
+            assert cached_day(connection, retailer, day) == (version + 1, None)
+            keep_day(connection, retailer, day, version + 1, "current")
+            assert cached_day(connection, retailer, day) == (version + 1, "current")
+
+
+def test_a_day_no_write_ever_touched_is_kept_unless_one_lands(app, retailer):
+    quiet, busy = date(2020, 1, 1), date(2020, 1, 2)
+    with app.app_context():
+        with get_engine().connect() as connection:
+            assert cached_day(connection, retailer, quiet) == (None, None)
+            keep_day(connection, retailer, quiet, None, "")
+        with new_session() as session, session.begin():
+            invalidate(session, retailer, {busy})
+        with get_engine().connect() as connection:
+            keep_day(connection, retailer, busy, None, "stale")  # built before the write
+            assert cached_day(connection, retailer, quiet) == (0, "")
+            assert cached_day(connection, retailer, busy) == (1, None)
+
+
+def test_invalidating_bumps_every_named_day(app, retailer):
+    days = {date(2022, 5, 1), date(2022, 5, 2)}
+    with app.app_context():
+        for _ in range(2):
+            with new_session() as session, session.begin():
+                invalidate(session, retailer, days)
+        with new_session() as session:
+            stored = session.execute(
+                select(FeedDay.day, FeedDay.version).where(FeedDay.day.in_(days))
+            ).all()
+    assert sorted(stored) == [(date(2022, 5, 1), 2), (date(2022, 5, 2), 2)]
