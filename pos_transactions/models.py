@@ -8,7 +8,17 @@ concatenation (see `feed.py`).
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    DDL,
+    JSON,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -85,6 +95,17 @@ class FeedDay(Base):
     day: Mapped[date] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(default=0)
     document: Mapped[str | None] = mapped_column(Text)
+
+
+# PostgreSQL compresses large text by default; a cached day is read far more often than it
+# is written, so it is stored uncompressed (still out of line): no decompression per poll.
+event.listen(
+    FeedDay.__table__,
+    "after_create",
+    DDL("ALTER TABLE feed_day ALTER COLUMN document SET STORAGE EXTERNAL").execute_if(
+        dialect="postgresql"
+    ),
+)
 
 
 class ServiceSetting(Base):
