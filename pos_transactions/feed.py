@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import chain
 
 from sqlalchemy import Connection, select
 
@@ -100,11 +101,13 @@ def stream_feed(connection: Connection, retailer_id: str, window: Window) -> Ite
     """The feed document in chunks, whole days from the cache and edges from the rows.
 
     The first piece's query runs before the first chunk is returned, so a database error
-    surfaces before any byte is sent; the rest stream as they are read.
+    surfaces before any byte is sent; every later piece is read only when the body gets to
+    it, so memory holds one piece at a time whatever the window.
     """
     pieces = iter(split_window(window))
     first = _piece_chunks(connection, retailer_id, next(pieces))
-    return _document(first, (_piece_chunks(connection, retailer_id, p) for p in pieces))
+    rest = (_piece_chunks(connection, retailer_id, piece) for piece in pieces)
+    return _document(chain((first,), rest))
 
 
 def _piece_chunks(connection: Connection, retailer_id: str, piece: Rows | date) -> Iterator[str]:
@@ -116,21 +119,18 @@ def _piece_chunks(connection: Connection, retailer_id: str, piece: Rows | date) 
         return (",".join(rows) for rows in result.scalars().partitions())
     version, document = cached_day(connection, retailer_id, piece)
     if document is None:
+        day = _day_start(piece)
         document = ",".join(
-            connection.scalars(
-                range_query(
-                    retailer_id, _day_start(piece), _day_start(piece) + ONE_DAY, end_inclusive=False
-                )
-            )
+            connection.scalars(range_query(retailer_id, day, day + ONE_DAY, end_inclusive=False))
         )
         keep_day(connection, retailer_id, piece, version, document)
     return iter((document,))
 
 
-def _document(first: Iterator[str], rest: Iterator[Iterator[str]]) -> Iterator[str]:
+def _document(pieces: Iterator[Iterator[str]]) -> Iterator[str]:
     yield "["
     separator = ""
-    for chunks in (first, *rest):
+    for chunks in pieces:
         for chunk in chunks:
             if chunk:
                 yield separator + chunk

@@ -1,12 +1,13 @@
 """Whole UTC days of the feed are served from a cache that no write can leave stale."""
 
+import json
 from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from pos_transactions.db import get_engine, new_session
-from pos_transactions.feed import MAX_CACHED_DAYS, ONE_DAY, Rows, split_window
+from pos_transactions.feed import MAX_CACHED_DAYS, ONE_DAY, Rows, split_window, stream_feed
 from pos_transactions.feed_days import cached_day, invalidate, keep_day
 from pos_transactions.models import FeedDay
 from pos_transactions.window import Window
@@ -114,3 +115,19 @@ def test_invalidating_bumps_every_named_day(app, retailer):
                 select(FeedDay.day, FeedDay.version).where(FeedDay.day.in_(days))
             ).all()
     assert sorted(stored) == [(date(2022, 5, 1), 2), (date(2022, 5, 2), 2)]
+
+
+def test_days_are_built_only_as_the_body_reaches_them(app, retailer):
+    """One piece in memory at a time: a month's back-fill never holds every day at once."""
+    window = Window(datetime(2021, 3, 9), datetime(2021, 3, 14))
+    with app.app_context(), get_engine().connect() as connection:
+        body = stream_feed(connection, retailer, window)
+        first = [next(body), next(body)]  # "[" and the 10th's one sale (the 9th is empty)
+        with new_session() as session:
+            built = set(session.scalars(select(FeedDay.day).where(FeedDay.document.is_not(None))))
+        assert built == {date(2021, 3, 9), date(2021, 3, 10)}
+        transactions = json.loads("".join(first + list(body)))
+    assert len(transactions) == 6
+    assert transactions[0]["items"] == [
+        "T7ee3xE2n5LPXonkcwXkoF"
+    ]  # S-7, 23:59:59.999999 on the 10th
