@@ -25,7 +25,7 @@ from .window import Window
 
 FEED_FORMAT = "1"
 CHUNK_ROWS = 1000
-MAX_CACHED_DAYS = 62
+MAX_CACHED_DAYS = 7
 ONE_DAY = timedelta(days=1)
 
 
@@ -80,7 +80,9 @@ def split_window(window: Window) -> list[Rows | date]:
 
     The inclusive end means the last piece is always rows, if only the one instant at
     midnight.  A window of more whole days than `MAX_CACHED_DAYS` is read as rows alone:
-    a decade-long back-fill should not fill the cache with empty days.
+    the cache is for the daily poll and a short catch-up, while a long back-fill streams
+    rows in constant memory (a cached day is held whole while it is sent) and should not
+    fill the cache with days nobody asks for again.
     """
     first = _midnight(window.start)
     if first < window.start:
@@ -133,7 +135,8 @@ def _document(pieces: Iterator[Iterator[str]]) -> Iterator[str]:
     for chunks in pieces:
         for chunk in chunks:
             if chunk:
-                yield separator + chunk
+                yield separator  # apart from the chunk: no copy of a day's document
+                yield chunk
                 separator = ","
     yield "]"
 
