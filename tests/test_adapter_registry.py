@@ -7,10 +7,11 @@ temporary site folder at the front of sys.path, exactly what ``pip install`` lea
 
 import pytest
 
-from conftest import DATA
 from pos_transactions.adapter import Adapter
 from pos_transactions.adapter_registry import UnknownAdapter, get_adapter, installed_adapters
 from pos_transactions.testing import write_dist_info
+
+from conftest import DATA
 
 BUILT_IN = ("csv", "generic", "shopify", "square")
 BROKEN_DISTRIBUTION = "broken-pos-adapters 0.3.0"

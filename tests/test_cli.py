@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import DATA, read_json
 
 RULES = str(DATA / "rules.json")

@@ -4,11 +4,12 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import DATA, BufferedClient, read_json
 
 from pos_transactions.db import new_session
 from pos_transactions.pseudonym import pseudonym
 from pos_transactions.sales import pseudonym_key
+
+from conftest import DATA, BufferedClient, read_json
 
 RETAILER = "rules-store"
 EXPECTED = read_json("rules-expected.json")

@@ -3,11 +3,12 @@
 import json
 
 import pytest
-from conftest import read_json
 
 from pos_transactions.credentials import Scope
 from pos_transactions.db import new_session
 from pos_transactions.models import Sale
+
+from conftest import read_json
 
 FEED = "/api/v1/transactions/?start_date=2021-03-01&end_date=2021-04-01"
 
