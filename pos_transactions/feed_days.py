@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -22,6 +22,8 @@ from .models import FeedDay
 log = logging.getLogger(__name__)
 _UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _KEY = ["retailer_id", "day"]
+LOCK_WAIT_MS = 100  # how long a poll may wait to cache a day before it serves without
+SQLITE_BUSY_TIMEOUT_MS = 10_000  # what every SQLite connection waits otherwise (db.py)
 
 
 def invalidate(session: Session, retailer_id: str, days: Iterable[date]) -> None:
@@ -58,23 +60,45 @@ def keep_day(
     connection: Connection, retailer_id: str, day: date, version: int | None, document: str
 ) -> None:
     """Store a built day, on its own short transaction, unless a write changed the day since
-    `version` was read.  Caching is an optimisation: a failure is logged, not raised."""
+    `version` was read.  Caching is an optimisation: a poll never waits for a writer (a long
+    store load holding the lock) to cache a day, and a failure is logged, not raised."""
     try:
-        with connection.engine.begin() as writer:
-            if version is None:
-                statement = _UPSERT[writer.dialect.name](FeedDay).values(
-                    retailer_id=retailer_id, day=day, version=0, document=document
-                )
-                writer.execute(statement.on_conflict_do_nothing(index_elements=_KEY))
-            else:
-                writer.execute(
-                    update(FeedDay)
-                    .where(
-                        FeedDay.retailer_id == retailer_id,
-                        FeedDay.day == day,
-                        FeedDay.version == version,
-                    )
-                    .values(document=document)
-                )
+        with connection.engine.connect() as writer:
+            try:
+                with writer.begin():
+                    _wait_briefly(writer)
+                    _store(writer, retailer_id, day, version, document)
+            finally:
+                _wait_normally(writer)
     except OperationalError as error:
-        log.warning("could not cache a feed day: %s", type(error.orig).__name__)
+        log.info("feed day %s not cached (%s)", day, type(error.orig).__name__)
+
+
+def _store(writer: Connection, retailer_id: str, day: date, version: int | None, document: str):
+    if version is None:
+        statement = _UPSERT[writer.dialect.name](FeedDay).values(
+            retailer_id=retailer_id, day=day, version=0, document=document
+        )
+        writer.execute(statement.on_conflict_do_nothing(index_elements=_KEY))
+        return
+    writer.execute(
+        update(FeedDay)
+        .where(
+            FeedDay.retailer_id == retailer_id,
+            FeedDay.day == day,
+            FeedDay.version == version,
+        )
+        .values(document=document)
+    )
+
+
+def _wait_briefly(writer: Connection) -> None:
+    if writer.dialect.name == "sqlite":
+        writer.exec_driver_sql(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
+    else:
+        writer.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
+
+
+def _wait_normally(writer: Connection) -> None:
+    if writer.dialect.name == "sqlite":
+        writer.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")

@@ -1,6 +1,7 @@
 """Whole UTC days of the feed are served from a cache that no write can leave stale."""
 
 import json
+import time
 from datetime import date, datetime
 
 import pytest
@@ -131,3 +132,21 @@ def test_days_are_built_only_as_the_body_reaches_them(app, retailer):
     assert transactions[0]["items"] == [
         "T7ee3xE2n5LPXonkcwXkoF"
     ]  # S-7, 23:59:59.999999 on the 10th
+
+
+def test_a_poll_does_not_wait_for_a_writer_to_cache_a_day(app, retailer):
+    """A long store load holds the day; the poll serves without caching instead of waiting."""
+    day = date(2021, 3, 11)
+    with app.app_context():
+        with get_engine().connect() as connection:
+            version, _ = cached_day(connection, retailer, day)
+        with new_session() as writer, writer.begin():
+            invalidate(writer, retailer, {day})  # uncommitted: the day is locked
+            writer.flush()
+            started = time.monotonic()
+            with get_engine().connect() as connection:
+                keep_day(connection, retailer, day, version, "would be stale")
+            waited = time.monotonic() - started
+        with get_engine().connect() as connection:
+            assert cached_day(connection, retailer, day) == (version + 1, None)
+    assert waited < 5  # not the 10 s a connection otherwise waits for a lock
