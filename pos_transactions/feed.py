@@ -27,6 +27,9 @@ FEED_FORMAT = "1"
 CHUNK_ROWS = 1000
 MAX_CACHED_DAYS = 7
 ONE_DAY = timedelta(days=1)
+# Rows of a longer span are streamed from a server-side cursor; a window's edges (at most
+# two days) and the default window's closing instant are read in one round trip.
+STREAMED_SPAN = 2 * ONE_DAY
 
 
 def transaction_object(
@@ -115,10 +118,11 @@ def stream_feed(connection: Connection, retailer_id: str, window: Window) -> Ite
 def _piece_chunks(connection: Connection, retailer_id: str, piece: Rows | date) -> Iterator[str]:
     if isinstance(piece, Rows):
         query = range_query(retailer_id, piece.start, piece.end, piece.end_inclusive)
-        result = connection.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(
-            query
+        if piece.end - piece.start > STREAMED_SPAN:  # a server-side cursor costs round trips
+            connection = connection.execution_options(stream_results=True, yield_per=CHUNK_ROWS)
+        return (
+            ",".join(rows) for rows in connection.execute(query).scalars().partitions(CHUNK_ROWS)
         )
-        return (",".join(rows) for rows in result.scalars().partitions())
     version, document = cached_day(connection, retailer_id, piece)
     if document is None:
         day = _day_start(piece)

@@ -9,10 +9,13 @@ is still current (see `models.FeedDay`).
 """
 
 import logging
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
+from threading import Lock
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import Connection, Engine, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -24,6 +27,7 @@ _UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _KEY = ["retailer_id", "day"]
 LOCK_WAIT_MS = 100  # how long a poll may wait to cache a day before it serves without
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # what every SQLite connection waits otherwise (db.py)
+HOT_DAYS_BUDGET = 16 * 1024 * 1024  # characters of day documents kept in each worker
 
 
 def invalidate(session: Session, retailer_id: str, days: Iterable[date]) -> None:
@@ -47,13 +51,76 @@ def invalidate_all(session: Session) -> None:
 def cached_day(
     connection: Connection, retailer_id: str, day: date
 ) -> tuple[int | None, str | None]:
-    """The day's version (None if no write ever touched it) and its document, if cached."""
+    """The day's version (None if no write ever touched it) and its document, if cached.
+
+    A document never changes for a given version (a write bumps the version), so each worker
+    keeps recently served documents in memory by (retailer, day, version) and asks the
+    database only for the version: the daily poll's day is then not fetched again.
+    """
     row = connection.execute(
-        select(FeedDay.version, FeedDay.document).where(
+        select(FeedDay.version, FeedDay.document.is_not(None)).where(
             FeedDay.retailer_id == retailer_id, FeedDay.day == day
         )
     ).first()
-    return (None, None) if row is None else (row.version, row.document)
+    if row is None:
+        return None, None
+    version, stored = row
+    if not stored:
+        return version, None
+    hot = _hot_days(connection.engine)
+    key = (retailer_id, day, version)
+    document = hot.get(key)
+    if document is None:
+        document = connection.scalar(
+            select(FeedDay.document).where(
+                FeedDay.retailer_id == retailer_id, FeedDay.day == day, FeedDay.version == version
+            )
+        )
+        if document is None:  # cleared by a write since the version was read
+            return version, None
+        hot.put(key, document)
+    return version, document
+
+
+class HotDays:
+    """A small LRU of day documents, bounded in characters, for one process."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self.documents: OrderedDict[tuple, str] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: tuple) -> str | None:
+        with self.lock:
+            document = self.documents.get(key)
+            if document is not None:
+                self.documents.move_to_end(key)
+            return document
+
+    def put(self, key: tuple, document: str) -> None:
+        if len(document) > self.budget // 4:
+            return  # a day that big would push out every other
+        with self.lock:
+            if key in self.documents:
+                return
+            self.documents[key] = document
+            self.size += len(document)
+            while self.size > self.budget:
+                _, dropped = self.documents.popitem(last=False)
+                self.size -= len(dropped)
+
+
+_HOT_DAYS_BY_DATABASE: "WeakKeyDictionary[Engine, HotDays]" = WeakKeyDictionary()
+
+
+def _hot_days(engine: Engine) -> HotDays:
+    """Each database its own hot days: versions are per database, and a process (the test
+    suite, a CLI beside a server) may hold several."""
+    hot = _HOT_DAYS_BY_DATABASE.get(engine)
+    if hot is None:
+        hot = _HOT_DAYS_BY_DATABASE[engine] = HotDays(HOT_DAYS_BUDGET)
+    return hot
 
 
 def keep_day(

@@ -7,11 +7,15 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from pos_transactions import create_app
 from pos_transactions.db import get_engine, new_session
 from pos_transactions.feed import MAX_CACHED_DAYS, ONE_DAY, Rows, split_window, stream_feed
-from pos_transactions.feed_days import cached_day, invalidate, keep_day
+from pos_transactions.feed_days import HotDays, cached_day, invalidate, keep_day
 from pos_transactions.models import FeedDay
+from pos_transactions.stores import load_store, read_store_file
 from pos_transactions.window import Window
+
+from conftest import DATA
 
 
 @pytest.mark.parametrize(
@@ -150,3 +154,37 @@ def test_a_poll_does_not_wait_for_a_writer_to_cache_a_day(app, retailer):
         with get_engine().connect() as connection:
             assert cached_day(connection, retailer, day) == (version + 1, None)
     assert waited < 5  # not the 10 s a connection otherwise waits for a lock
+
+
+def test_hot_days_stay_within_their_budget():
+    hot = HotDays(budget=100)
+    for number in range(5):
+        hot.put(("r", date(2021, 1, number + 1), 1), "x" * 24)
+    assert hot.size <= 100 and hot.get(("r", date(2021, 1, 1), 1)) is None  # the oldest went
+    assert hot.get(("r", date(2021, 1, 5), 1)) == "x" * 24
+    hot.put(("r", date(2021, 2, 1), 1), "y" * 26)  # over a quarter of the budget: not kept
+    assert hot.get(("r", date(2021, 2, 1), 1)) is None
+
+
+def test_two_databases_never_share_a_cached_day(tmp_path):
+    """Same retailer, same day, same version, different databases: different documents."""
+    bodies = []
+    for name in ("one", "two"):
+        app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / name}.db"})
+        with app.app_context():
+            load_rules(app)
+            with get_engine().connect() as connection:
+                window = Window(datetime(2021, 3, 11), datetime(2021, 3, 12))
+                for _ in range(2):  # the second read is served from the worker's memory
+                    body = "".join(stream_feed(connection, "rules-store", window))
+        app.extensions["pos_transactions.engine"].dispose()
+        bodies.append(body)
+    first, second = (json.loads(body) for body in bodies)
+    assert [sale["items"] for sale in first] == [sale["items"] for sale in second]
+    assert first[0]["transaction_id"] != second[0]["transaction_id"]  # each database's own key
+
+
+def load_rules(app) -> None:
+    path = DATA / "rules.json"
+    with new_session() as session, session.begin():
+        load_store(session, read_store_file(path), str(path), path.parent)
