@@ -5,7 +5,8 @@ mostly of whole UTC days, and a day that is over rarely changes.  Serving a cach
 row read instead of a range scan over thousands of sales.  Writes keep the cache honest:
 every write bumps the `version` of each day it touched and clears its document, in the same
 transaction as the sales; a reader keeps the document it built only if the version it read
-is still current (see `models.FeedDay`).
+is still current (see `models.FeedDay`).  On top, each worker keeps the days it served
+lately in memory under their version, so a repeated poll reads one small row.
 """
 
 import logging
