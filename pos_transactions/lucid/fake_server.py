@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +210,26 @@ def _caller_dispensary() -> tuple[str | None, Response | None]:
     return known[0], None
 
 
+def _authenticated(needs_dispensary: bool):
+    """Run the view as ``view(fake, dispensary, ...)`` for a caller with a valid Bearer
+    token, answering DRF's 401 otherwise.  A token tied to no dispensary is a 403 where the
+    view `needs_dispensary`, and reaches the view as None elsewhere."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(*args, **kwargs) -> Response:
+            dispensary, refusal = _caller_dispensary()
+            if refusal is not None:
+                return refusal
+            if dispensary is None and needs_dispensary:
+                return _drf_error(403, detail=_FORBIDDEN)
+            return view(_fake(), dispensary, *args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
 def token() -> Response:
     """OAuth2 client-credentials grant (django-oauth-toolkit's answers)."""
     fake = _fake()
@@ -241,12 +262,9 @@ def token() -> Response:
     return jsonify(answer)
 
 
-def package_uids_export() -> Response:
+@_authenticated(needs_dispensary=False)
+def package_uids_export(fake: FakeLucidRetail, dispensary: str | None) -> Response:
     """GET /api/v1.2/package-uids-export/: 428, 400, 404, 422, 202 or 200, as documented."""
-    fake = _fake()
-    dispensary, refusal = _caller_dispensary()
-    if refusal is not None:
-        return refusal
     if dispensary is None or not fake.dispensary(dispensary).get("export_enabled", False):
         return _drf_error(
             428,
@@ -324,14 +342,9 @@ def _truncated(body: bytes) -> Response:
     return response
 
 
-def caseids_for_package(package_uid: str) -> Response:
+@_authenticated(needs_dispensary=True)
+def caseids_for_package(fake: FakeLucidRetail, dispensary: str, package_uid: str) -> Response:
     """GET /api/v1.2/package-uids/<package_uid>/caseids/."""
-    fake = _fake()
-    dispensary, refusal = _caller_dispensary()
-    if refusal is not None:
-        return refusal
-    if dispensary is None:
-        return _drf_error(403, detail=_FORBIDDEN)
     company = fake.dispensary(dispensary).get("company")
     case_ids = {}
     for case in fake.seed.get("cases", []):
@@ -380,14 +393,9 @@ def _field_errors(data: Any, required: list[str], optional: list[str], shortuuid
     return errors
 
 
-def caseids_import() -> Response:
+@_authenticated(needs_dispensary=True)
+def caseids_import(fake: FakeLucidRetail, dispensary: str) -> Response:
     """POST /api/v1.2/caseids/import/."""
-    fake = _fake()
-    dispensary, refusal = _caller_dispensary()
-    if refusal is not None:
-        return refusal
-    if dispensary is None:
-        return _drf_error(403, detail=_FORBIDDEN)
     data = request.get_json(silent=True)
     required = [
         "case_uuid",
@@ -440,14 +448,9 @@ def caseids_import() -> Response:
     return jsonify(answer)
 
 
-def caseids_import_remove() -> Response:
+@_authenticated(needs_dispensary=True)
+def caseids_import_remove(fake: FakeLucidRetail, dispensary: str) -> Response:
     """POST /api/v1.2/caseids/import/remove/: 200 with an empty body on success."""
-    fake = _fake()
-    dispensary, refusal = _caller_dispensary()
-    if refusal is not None:
-        return refusal
-    if dispensary is None:
-        return _drf_error(403, detail=_FORBIDDEN)
     data = request.get_json(silent=True)
     errors = _field_errors(
         data,
