@@ -18,10 +18,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from dateutil.parser import isoparse
-
 from pos_transactions.adapter import Adapter, InvalidOptions, RecordError
-from pos_transactions.canonical import localise
+from pos_transactions.canonical import localise, parse_iso_datetime
 
 DEFAULT_COLUMNS = {
     "receipt": "Receipt #",
@@ -286,7 +284,7 @@ def parse_local_time(text: str, time_format: str | None = None) -> datetime:
     try:
         if time_format:
             return datetime.strptime(text.strip(), time_format)
-        return isoparse(text.strip())
+        return parse_iso_datetime(text.strip())
     except (ValueError, OverflowError):
         expected = f"the format {time_format!r}" if time_format else "an ISO-8601 date-time"
         raise ValueError(f"time {text!r} is not {expected}") from None

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from dateutil.parser import isoparse
 from marshmallow import ValidationError
 
-from .canonical import Sale, SaleSchema
+from .canonical import Sale, SaleSchema, parse_iso_datetime
 
 _SALE_SCHEMA = SaleSchema()  # built once: a schema holds no state between loads
 
@@ -144,8 +143,8 @@ def aware_timestamp(value: Any, name: str, standard: str = "ISO 8601") -> dateti
             f"{name} must be an {standard} timestamp string, not {type(value).__name__}"
         )
     try:
-        moment = isoparse(value)
-    except (ValueError, OverflowError):
+        moment = parse_iso_datetime(value)
+    except ValueError:
         raise RecordError(f"{name} {value!r} is not an {standard} timestamp") from None
     if moment.utcoffset() is None:
         raise RecordError(

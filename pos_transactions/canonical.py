@@ -52,7 +52,7 @@ class Sale:
     @property
     def is_reported(self) -> bool:
         """Only completed sales with at least one LucidID reach the feed."""
-        return self.status is SaleStatus.COMPLETED and bool(self.lucid_ids)
+        return self.status is SaleStatus.COMPLETED and any(line.lucid_ids for line in self.lines)
 
 
 def count_line_items(quantity: Decimal, lucid_id_count: int) -> int:
@@ -63,6 +63,22 @@ def count_line_items(quantity: Decimal, lucid_id_count: int) -> int:
     """
     units = int(quantity) if quantity == quantity.to_integral_value() else 1
     return max(units, lucid_id_count)
+
+
+def parse_iso_datetime(text: str) -> datetime:
+    """An ISO-8601 date-time, naive or aware as written; ValueError if it is none.
+
+    The standard library's parser (in C) reads the common forms; dateutil's reads the rest
+    of ISO-8601.  Every adapter and the schema read native times through this one function.
+    """
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return isoparse(text)
+    except OverflowError as error:
+        raise ValueError(str(error)) from None
 
 
 def localise(moment: datetime, timezone: ZoneInfo) -> datetime:
@@ -85,7 +101,7 @@ class AwareMomentField(fields.Field):
         moment = value
         if isinstance(value, str):
             try:
-                moment = isoparse(value)
+                moment = parse_iso_datetime(value)
             except ValueError:
                 raise ValidationError(f"{value!r} is not an ISO-8601 date-time") from None
         if not isinstance(moment, datetime):

@@ -15,12 +15,18 @@ from sqlalchemy import func, select
 from . import create_app
 from .adapter_registry import installed_adapters
 from .cli_options import window_options
-from .credentials import Scope, UnknownRetailer, create_credential, revoke_credential
-from .db import ensure_schema, get_engine, new_session
+from .credentials import Scope, create_credential, revoke_credential
+from .db import get_engine, new_session
 from .feed import feed_document
 from .lucid.cli import lucid
-from .models import Retailer, Sale
-from .stores import InvalidStores, load_store_files
+from .models import Sale
+from .stores import (
+    InvalidStores,
+    LoadedStore,
+    UnknownRetailer,
+    existing_retailer,
+    load_store_files,
+)
 from .window import Window
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -37,8 +43,11 @@ def _notice(message: str) -> None:
 
 @main.command("init-db")
 def init_db_command() -> None:
-    """Create the tables and the service's own keys (safe to repeat)."""
-    ensure_schema(get_engine())
+    """Create the tables and the service's own keys (safe to repeat).
+
+    The application ensures its schema whenever it starts, so loading it for this command
+    has already done the work; the command says where the database is.
+    """
     _notice(f"Database ready: {get_engine().url.render_as_string(hide_password=True)}")
 
 
@@ -47,21 +56,27 @@ def init_db_command() -> None:
 def load_fixture_command(paths: tuple[Path, ...]) -> None:
     """Load fixture stores, all or nothing; re-loading is harmless."""
     with new_session() as session:
-        try:
-            loaded = load_store_files(session, list(paths))
-        except InvalidStores as error:
-            for store_error in error.errors:
-                _notice(f"{store_error.source}: invalid, nothing was loaded")
-                for problem in store_error.problems:
-                    _notice(f"  {problem}")
-            raise SystemExit(1) from None
-        session.commit()
+        loaded = _load_or_exit(session, list(paths))
     for store in loaded:
         done = store.summary
         click.echo(
             f"{store.retailer_id}: {done.created} created, {done.updated} updated, "
             f"{done.unchanged} unchanged"
         )
+
+
+def _load_or_exit(session, paths: list[Path]) -> list[LoadedStore]:
+    """Load and commit the stores, or list every invalid record on stderr and exit 1."""
+    try:
+        loaded = load_store_files(session, paths)
+    except InvalidStores as error:
+        for store_error in error.errors:
+            _notice(f"{store_error.source}: invalid, nothing was loaded")
+            for problem in store_error.problems:
+                _notice(f"  {problem}")
+        raise SystemExit(1) from None
+    session.commit()
+    return loaded
 
 
 @main.command("create-credentials")
@@ -115,8 +130,10 @@ def revoke_credentials_command(username: str) -> None:
 def transactions_command(retailer_id: str, window: Window) -> None:
     """Print the feed exactly as the API would serve it."""
     with new_session() as session:
-        if session.get(Retailer, retailer_id) is None:
-            raise click.ClickException(f"no retailer {retailer_id!r}")
+        try:
+            existing_retailer(session, retailer_id)
+        except UnknownRetailer as error:
+            raise click.ClickException(str(error)) from None
     with get_engine().connect() as connection:
         click.echo(feed_document(connection, retailer_id, window))
 
@@ -147,14 +164,8 @@ def demo_command(fixtures: Path, host: str, port: int, workers: int) -> None:
     """Load the fixture stores, print fresh credentials and a curl line, and serve."""
     from .server import serve
 
-    ensure_schema(get_engine())
     with new_session() as session:
-        try:
-            loaded = load_store_files(session, sorted(fixtures.glob("*.json")))
-        except InvalidStores as error:
-            raise click.ClickException(str(error)) from None
-        session.commit()
-        for store in loaded:
+        for store in _load_or_exit(session, sorted(fixtures.glob("*.json"))):
             _print_demo_access(session, store.retailer_id, host, port)
     url = current_app.config["DATABASE_URL"]
     serve(url, f"{host}:{port}", workers)

@@ -15,7 +15,8 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Credential, Retailer
+from .models import Credential
+from .stores import existing_retailer
 
 
 class Scope(StrEnum):
@@ -31,10 +32,6 @@ class NewCredential:
     scope: Scope
 
 
-class UnknownRetailer(LookupError):
-    pass
-
-
 def hash_secret(secret: str) -> bytes:
     return hashlib.sha256(secret.encode()).digest()
 
@@ -46,8 +43,7 @@ _DECOY_HASH = hash_secret(secrets.token_urlsafe(32))
 def create_credential(
     session: Session, retailer_id: str, scope: Scope = Scope.FEED
 ) -> NewCredential:
-    if session.get(Retailer, retailer_id) is None:
-        raise UnknownRetailer(f"no retailer {retailer_id!r}; load its store first")
+    existing_retailer(session, retailer_id)
     username = "pt_" + secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
     session.add(

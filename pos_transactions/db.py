@@ -13,12 +13,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .feed_days import SQLITE_BUSY_TIMEOUT_MS
 from .lucid import models as _lucid_models  # noqa: F401  (registers the tables)
 from .models import Base, ServiceSetting
 from .pseudonym import KEY_SETTING, new_key
 from .sales import refresh_feed_rows
 
+SQLITE_BUSY_TIMEOUT_MS = 10_000
 _SCHEMA_LOCK = 727_001  # PostgreSQL advisory-lock id: one process makes the schema at a time
 
 

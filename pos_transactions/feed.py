@@ -50,12 +50,8 @@ def encode_transaction(transaction: dict) -> str:
     return json.dumps(transaction, separators=(",", ":"), ensure_ascii=False)
 
 
-def window_query(retailer_id: str, window: Window):
-    """The window's feed rows, in feed order (both bounds inclusive)."""
-    return range_query(retailer_id, window.start, window.end, end_inclusive=True)
-
-
 def range_query(retailer_id: str, start: datetime, end: datetime, end_inclusive: bool):
+    """Feed rows from `start` to `end`, in feed order: one range of `ix_sale_feed`."""
     until = Sale.transacted_on <= end if end_inclusive else Sale.transacted_on < end
     return (
         select(Sale.feed_json)
@@ -87,10 +83,10 @@ def split_window(window: Window) -> list[Rows | date]:
     rows in constant memory (a cached day is held whole while it is sent) and should not
     fill the cache with days nobody asks for again.
     """
-    first = _midnight(window.start)
+    first = _day_start(window.start.date())
     if first < window.start:
         first += ONE_DAY
-    last = _midnight(window.end)
+    last = _day_start(window.end.date())
     days = (last - first) // ONE_DAY
     if days < 1 or days > MAX_CACHED_DAYS:
         return [Rows(window.start, window.end, end_inclusive=True)]
@@ -147,10 +143,6 @@ def _document(pieces: Iterator[Iterator[str]]) -> Iterator[str]:
 
 def feed_document(connection: Connection, retailer_id: str, window: Window) -> str:
     return "".join(stream_feed(connection, retailer_id, window))
-
-
-def _midnight(moment: datetime) -> datetime:
-    return datetime.combine(moment.date(), time())
 
 
 def _day_start(day: date) -> datetime:

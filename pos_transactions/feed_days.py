@@ -11,7 +11,8 @@ lately in memory under their version, so a repeated poll reads one small row.
 
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from threading import Lock
 from weakref import WeakKeyDictionary
@@ -27,7 +28,6 @@ log = logging.getLogger(__name__)
 _UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _KEY = ["retailer_id", "day"]
 LOCK_WAIT_MS = 100  # how long a poll may wait to cache a day before it serves without
-SQLITE_BUSY_TIMEOUT_MS = 10_000  # what every SQLite connection waits otherwise (db.py)
 HOT_DAYS_BUDGET = 16 * 1024 * 1024  # characters of day documents kept in each worker
 
 
@@ -131,13 +131,10 @@ def keep_day(
     `version` was read.  Caching is an optimisation: a poll never waits for a writer (a long
     store load holding the lock) to cache a day, and a failure is logged, not raised."""
     try:
-        with connection.engine.connect() as writer:
-            try:
-                with writer.begin():
-                    _wait_briefly(writer)
-                    _store(writer, retailer_id, day, version, document)
-            finally:
-                _wait_normally(writer)
+        with connection.engine.connect() as writer, _waiting_briefly(writer), writer.begin():
+            if writer.dialect.name == "postgresql":
+                writer.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
+            _store(writer, retailer_id, day, version, document)
     except OperationalError as error:
         log.info("feed day %s not cached (%s)", day, type(error.orig).__name__)
 
@@ -160,13 +157,17 @@ def _store(writer: Connection, retailer_id: str, day: date, version: int | None,
     )
 
 
-def _wait_briefly(writer: Connection) -> None:
-    if writer.dialect.name == "sqlite":
-        writer.exec_driver_sql(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
-    else:
-        writer.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
-
-
-def _wait_normally(writer: Connection) -> None:
-    if writer.dialect.name == "sqlite":
-        writer.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+@contextmanager
+def _waiting_briefly(writer: Connection) -> Iterator[None]:
+    """SQLite's lock wait is per connection, not per transaction: shorten it for this write
+    and give the pooled connection back with the wait it had."""
+    if writer.dialect.name != "sqlite":
+        yield
+        return
+    usual = writer.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    writer.exec_driver_sql(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
+    writer.commit()  # the PRAGMAs began no transaction worth keeping
+    try:
+        yield
+    finally:
+        writer.exec_driver_sql(f"PRAGMA busy_timeout={usual}")

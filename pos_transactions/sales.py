@@ -45,9 +45,7 @@ class WriteSummary:
 
 
 def pseudonym_key(session: Session) -> bytes:
-    return bytes.fromhex(
-        session.scalar(select(ServiceSetting.value).where(ServiceSetting.name == KEY_SETTING))
-    )
+    return bytes.fromhex(session.get(ServiceSetting, KEY_SETTING).value)
 
 
 # Regulars come back sale after sale: their ids need hashing once per process, not per sale.

@@ -29,6 +29,18 @@ from .sales import WriteSummary, write_sales
 RETAILER_ID = r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}"
 
 
+class UnknownRetailer(LookupError):
+    """No retailer has that id: its store was never loaded."""
+
+
+def existing_retailer(session: Session, retailer_id: str) -> Retailer:
+    """The retailer with `retailer_id`, or UnknownRetailer saying how to create it."""
+    retailer = session.get(Retailer, retailer_id)
+    if retailer is None:
+        raise UnknownRetailer(f"no retailer {retailer_id!r}; load its store first")
+    return retailer
+
+
 class InvalidStore(ValueError):
     """A store (or push) that cannot be loaded; `problems` lists every reason."""
 

@@ -1,12 +1,15 @@
 """Credentials and tenancy: Token (LucidRetail), Bearer and Basic; hashed, revocable, scoped."""
 
 import base64
+import json
 
 import pytest
 
 from pos_transactions.credentials import Scope
 from pos_transactions.db import new_session
 from pos_transactions.models import Credential
+
+from conftest import read_json
 
 FEED = "/api/v1/transactions/?start_date=2021-03-10&end_date=2021-03-13"
 
@@ -78,10 +81,6 @@ def test_a_retailer_can_hold_several_credentials_and_revoke_one(
 
 
 def test_a_credential_sees_only_its_own_retailer(client, load, credential, tmp_path):
-    import json
-
-    from conftest import read_json
-
     load("rules.json")
     other = read_json("rules.json")
     other["retailer"] = {"id": "other-store", "name": "Other", "timezone": "UTC"}

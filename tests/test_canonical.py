@@ -14,6 +14,7 @@ from pos_transactions.canonical import (
     count_line_items,
     format_utc,
     localise,
+    parse_iso_datetime,
 )
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -158,3 +159,24 @@ def test_line_errors_say_which_line_and_field():
     assert "lines.1.quantity: Must be a finite number greater than 0." in problems
     assert "lines.1.lucid_ids.1: 'nope' is not a LucidID" in problems
     assert "lines.0" not in problems
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("2026-03-04T12:01:00", datetime(2026, 3, 4, 12, 1)),
+        ("2026-03-04 12:01:00", datetime(2026, 3, 4, 12, 1)),
+        ("2026-03-04T12:01:00Z", datetime(2026, 3, 4, 12, 1, tzinfo=UTC)),
+        ("2026-04-02T18:25:31.512Z", datetime(2026, 4, 2, 18, 25, 31, 512000, tzinfo=UTC)),
+        ("20260304T1201", datetime(2026, 3, 4, 12, 1)),
+        ("2026-W10-3T12:01", datetime(2026, 3, 4, 12, 1)),  # an ISO week date: dateutil's part
+    ],
+)
+def test_parse_iso_datetime(text, parsed):
+    assert parse_iso_datetime(text) == parsed
+
+
+@pytest.mark.parametrize("text", ["the fourth of March", "2026-04-31T25:61:00Z", "", "99999-01-01"])
+def test_parse_iso_datetime_refuses_what_is_not_iso(text):
+    with pytest.raises(ValueError):
+        parse_iso_datetime(text)

@@ -85,6 +85,28 @@ def test_create_credentials_json_prints_only_the_object(runner, cli, client):
     assert response.status_code == 201 and len(response.json) == 4
 
 
+@pytest.mark.parametrize(
+    ("scope", "feed_status", "push_status"),
+    [
+        (None, 201, 403),  # the default: LucidRetail's, read-only
+        ("feed", 201, 403),
+        ("ingest", 403, 201),  # the POS's: write-only
+    ],
+)
+def test_create_credentials_scope(runner, cli, client, scope, feed_status, push_status):
+    runner.invoke(cli, ["load-fixture", RULES])
+    chosen = ["--scope", scope] if scope else []
+    made = json.loads(
+        runner.invoke(cli, ["create-credentials", "rules-store", *chosen, "--json"]).stdout
+    )
+    headers = {"Authorization": f"Token {made['token']}"}
+    feed = client.get(
+        "/api/v1/transactions/?start_date=2021-03-11&end_date=2021-03-12", headers=headers
+    )
+    push = client.post("/api/v1/sales/", json=read_json("push-sales.json"), headers=headers)
+    assert (feed.status_code, push.status_code) == (feed_status, push_status)
+
+
 def test_create_credentials_for_an_unknown_retailer_fails(runner, cli):
     result = runner.invoke(cli, ["create-credentials", "nobody"])
     assert result.exit_code != 0 and "no retailer 'nobody'" in result.output

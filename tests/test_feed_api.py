@@ -53,7 +53,10 @@ def test_transactions_follow_the_rules(app, feed):
     assert response.status_code == 201
     assert response.mimetype == "application/json"
     key = key_of(app)
-    alias = lambda kind, native: native and pseudonym(key, RETAILER, kind, native)  # noqa: E731
+
+    def alias(kind: str, native: str | None) -> str | None:
+        return native and pseudonym(key, RETAILER, kind, native)
+
     wanted = [
         {
             "transacted_on": sale["transacted_on"],

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from pos_transactions import create_app
-from pos_transactions.db import get_engine, new_session
+from pos_transactions.db import SQLITE_BUSY_TIMEOUT_MS, get_engine, new_session
 from pos_transactions.feed import MAX_CACHED_DAYS, ONE_DAY, Rows, split_window, stream_feed
 from pos_transactions.feed_days import HotDays, cached_day, invalidate, keep_day
 from pos_transactions.models import FeedDay
@@ -189,3 +189,19 @@ def load_rules(app) -> None:
     path = DATA / "rules.json"
     with new_session() as session, session.begin():
         load_store(session, read_store_file(path), str(path), path.parent)
+
+
+def test_caching_a_day_gives_sqlite_connections_back_with_their_usual_lock_wait(app, retailer):
+    with app.app_context():
+        engine = get_engine()
+        if engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's lock wait is per connection; PostgreSQL's is per transaction")
+        with engine.connect() as connection:
+            version, _ = cached_day(connection, retailer, date(2021, 3, 11))
+            keep_day(connection, retailer, date(2021, 3, 11), version, "[]")
+        waits = set()
+        connections = [engine.connect() for _ in range(3)]  # the pooled writer among them
+        for pooled in connections:
+            waits.add(pooled.exec_driver_sql("PRAGMA busy_timeout").scalar())
+            pooled.close()
+    assert waits == {SQLITE_BUSY_TIMEOUT_MS}

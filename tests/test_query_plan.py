@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from pos_transactions.db import get_engine
-from pos_transactions.feed import window_query
+from pos_transactions.feed import range_query
 from pos_transactions.window import Window
 
 GENERATOR = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
@@ -62,7 +62,7 @@ def plan_nodes(node: dict):
 
 
 def test_the_window_query_reads_the_feed_index_in_order(many_stores):
-    statement = window_query("plan-3", WINDOW)
+    statement = range_query("plan-3", WINDOW.start, WINDOW.end, end_inclusive=True)
     with many_stores.connect() as connection:
         plan = explain(connection, statement)
     if many_stores.dialect.name == "postgresql":

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..canonical import format_utc
 from ..feed import feed_document
 from ..models import Sale
 from ..window import Window
@@ -105,8 +106,8 @@ def report_document(
 
     return {
         "retailer_id": retailer_id,
-        "start_date": window.start.isoformat() + "Z",
-        "end_date": window.end.isoformat() + "Z",
+        "start_date": format_utc(window.start),
+        "end_date": format_utc(window.end),
         "transactions": report.transactions,
         "lucid_ids": report.lucid_ids,
         "unknown": findings(report.unknown),

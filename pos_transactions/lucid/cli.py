@@ -17,10 +17,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..cli_options import window_options
-from ..credentials import UnknownRetailer
 from ..db import new_session
 from ..lucid_id import InvalidLucidID, normalise_lucid_id
-from ..models import Retailer
+from ..stores import UnknownRetailer, existing_retailer
 from ..window import Window
 from . import caseids
 from .audit import audit_window, native_sale_ids, report_document
@@ -258,8 +257,10 @@ def auto_import_command(
 def audit_command(retailer_id: str, window: Window, as_json: bool) -> None:
     """Flag reported LucidIDs LucidRetail would reject; exit 1 when anything is flagged."""
     with new_session() as session:
-        if session.get(Retailer, retailer_id) is None:
-            raise click.ClickException(f"no retailer {retailer_id!r}")
+        try:
+            existing_retailer(session, retailer_id)
+        except UnknownRetailer as error:
+            raise click.ClickException(str(error)) from None
         if registry_size(session, retailer_id) == 0:
             _notice(f"The registry of {retailer_id} is empty: run 'lucid sync-package-uids' first.")
         report = audit_window(session, retailer_id, window)

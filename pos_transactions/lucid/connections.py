@@ -10,8 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from ..credentials import UnknownRetailer
-from ..models import Retailer
+from ..stores import existing_retailer
 from .client import (
     PRODUCTION_URL,
     ClientCredentials,
@@ -47,8 +46,7 @@ def configure(
 ) -> ConnectionSettings:
     """Store (or replace) the retailer's settings.  Without `base_url` an existing one is
     kept, and a new one starts at production.  ValueError for a bad URL."""
-    if session.get(Retailer, retailer_id) is None:
-        raise UnknownRetailer(f"no retailer {retailer_id!r}; load its store first")
+    existing_retailer(session, retailer_id)
     row = session.get(LucidConnection, retailer_id)
     if row is None:
         row = LucidConnection(retailer_id=retailer_id, base_url=PRODUCTION_URL)
