@@ -13,6 +13,7 @@ from .credentials import Scope
 from .db import get_engine, new_session
 from .errors import error_response
 from .feed import stream_feed
+from .json_body import BodyError, read_json_array
 from .models import Retailer
 from .sales import write_sales
 from .stores import InvalidStore, make_adapter, read_sales
@@ -24,6 +25,11 @@ api = Blueprint("api", __name__)
 @api.errorhandler(WindowError)
 def bad_window(error: WindowError):
     return error_response(400, error.message, parameter=error.parameter)
+
+
+@api.errorhandler(BodyError)
+def unreadable_body(error: BodyError):
+    return error_response(error.status, error.message)
 
 
 @api.errorhandler(InvalidStore)
@@ -46,16 +52,12 @@ def transactions():
     except Exception:
         connection.close()
         raise
-
-    def body():
-        try:
-            yield from chunks
-        finally:
-            connection.close()
-
-    return Response(
-        body(), status=current_app.config["FEED_SUCCESS_STATUS"], mimetype="application/json"
+    response = Response(
+        chunks, status=current_app.config["FEED_SUCCESS_STATUS"], mimetype="application/json"
     )
+    # On closing the response, whether or not the body was read (a HEAD request never reads it).
+    response.call_on_close(connection.close)
+    return response
 
 
 @api.post("/sales/")
@@ -63,9 +65,7 @@ def transactions():
 @auth.login_required(role=Scope.INGEST.value)
 def push_sales():
     """Upsert a JSON array of native records, all or nothing; answer what changed."""
-    records = request.get_json(silent=True)
-    if not isinstance(records, list):
-        return error_response(400, "the body must be a JSON array of native sale records")
+    records = read_json_array(request, current_app.config["MAX_CONTENT_LENGTH"])
     limit = current_app.config["MAX_PUSH_RECORDS"]
     if len(records) > limit:
         return error_response(413, f"at most {limit} records per request; send the rest separately")

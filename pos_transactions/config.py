@@ -6,6 +6,8 @@
 import os
 from pathlib import Path
 
+from limits import parse_many
+
 DEFAULT_SQLITE_NAME = "pos_transactions.sqlite3"
 
 
@@ -15,6 +17,16 @@ def _int(name: str, default: int) -> int:
         return int(value) if value else default
     except ValueError:
         raise RuntimeError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _limit(name: str, default: str) -> str:
+    """A rate limit in Flask-Limiter's notation ("20 per minute", "5/second; 100/hour")."""
+    value = os.environ.get(name, "").strip() or default
+    try:
+        parse_many(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a rate limit such as '20 per minute'") from None
+    return value
 
 
 def settings_from_environment(instance_path: str) -> dict:
@@ -28,4 +40,12 @@ def settings_from_environment(instance_path: str) -> dict:
         "FEED_SUCCESS_STATUS": success_status,
         "MAX_CONTENT_LENGTH": _int("POS_TRANSACTIONS_MAX_PUSH_BYTES", 16 * 1024 * 1024),
         "MAX_PUSH_RECORDS": _int("POS_TRANSACTIONS_MAX_PUSH_RECORDS", 5000),
+        "AUTH_FAILURE_LIMIT": _limit("POS_TRANSACTIONS_AUTH_FAILURE_LIMIT", "20 per minute"),
+        "AUTH_FAILURE_LIMIT_PER_USERNAME": _limit(
+            "POS_TRANSACTIONS_AUTH_FAILURE_LIMIT_PER_USERNAME", "10 per minute"
+        ),
+        "RATELIMIT_STORAGE_URL": os.environ.get("POS_TRANSACTIONS_RATELIMIT_STORAGE_URL")
+        or "memory://",
+        "RATELIMIT_KEY_PREFIX": "pos-transactions",
+        "TRUSTED_PROXY_HOPS": _int("POS_TRANSACTIONS_TRUSTED_PROXIES", 0),
     }

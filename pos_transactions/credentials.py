@@ -39,6 +39,18 @@ def hash_secret(secret: str) -> bytes:
 # Compared against when a username is unknown, so both failures cost the same time.
 _DECOY_HASH = hash_secret(secrets.token_urlsafe(32))
 
+# Bounds a presented username or secret must meet before it reaches the database: the
+# username column holds 64 characters (ours are "pt_" + 16 hex digits), secrets are 43;
+# both are printable ASCII.  Anything else cannot match, so it is refused without a query
+# (PostgreSQL would raise on a NUL rather than answer "no such row").
+MAX_USERNAME_LENGTH = 64
+MAX_SECRET_LENGTH = 256
+
+
+def plausible(value: str, max_length: int) -> bool:
+    """Whether `value` could be a stored username or an issued secret at all."""
+    return 0 < len(value) <= max_length and value.isascii() and value.isprintable()
+
 
 def create_credential(
     session: Session, retailer_id: str, scope: Scope = Scope.FEED
@@ -70,6 +82,8 @@ def revoke_credential(session: Session, username: str) -> bool:
 
 
 def check_password(session: Session, username: str, password: str) -> Credential | None:
+    if not (plausible(username, MAX_USERNAME_LENGTH) and plausible(password, MAX_SECRET_LENGTH)):
+        return None
     credential = session.scalar(
         select(Credential).where(Credential.username == username, Credential.revoked_at.is_(None))
     )
@@ -81,6 +95,8 @@ def check_password(session: Session, username: str, password: str) -> Credential
 def check_token(session: Session, token: str) -> Credential | None:
     """Look the token up by its hash (an index seek reveals nothing: the hash of a 256-bit
     secret cannot be steered), then compare in constant time all the same."""
+    if not plausible(token, MAX_SECRET_LENGTH):
+        return None
     digest = hash_secret(token)
     credential = session.scalar(
         select(Credential).where(Credential.secret_hash == digest, Credential.revoked_at.is_(None))

@@ -9,6 +9,12 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 errors = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
 
+# What a 503 tells the client to wait (the hardening hook puts it on every 503).
+RETRY_AFTER_SECONDS = 5
+# PostgreSQL states that mean "another transaction was in the way", not "the server is gone":
+# lock not available (lock_timeout), deadlock detected, serialization failure.
+_BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+
 
 def error_response(status: int, message: str, **details):
     response = jsonify({"error": message, "status": status, **details})
@@ -24,10 +30,28 @@ def http_error(error: HTTPException):
     return response
 
 
+def database_was_busy(error: OperationalError) -> bool:
+    """Whether the database refused because of other transactions' locks (SQLite's
+    "database is locked" after its busy timeout, PostgreSQL's lock and deadlock states)
+    rather than being unreachable: the log says which, so a busy database is not taken for
+    a dead one."""
+    if getattr(error.orig, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    return "locked" in str(error.orig).lower()
+
+
 @errors.app_errorhandler(OperationalError)
 def database_unavailable(error: OperationalError):
-    log.error("database unavailable: %s", type(error.orig).__name__)
-    return error_response(503, "The service's database is unavailable; try again shortly.")
+    if database_was_busy(error):
+        reason = str(error.orig).splitlines()[0] if str(error.orig) else ""
+        log.warning("database busy: %s (%s)", type(error.orig).__name__, reason)
+        message = "The service's database is busy; try again shortly."
+    else:
+        log.error("database unavailable: %s", type(error.orig).__name__)
+        message = "The service's database is unavailable; try again shortly."
+    response = error_response(503, message)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @errors.app_errorhandler(Exception)

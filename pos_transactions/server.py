@@ -9,6 +9,8 @@ import os
 
 from gunicorn.app.base import BaseApplication
 
+from .gunicorn_settings import SETTINGS
+
 
 class _Gunicorn(BaseApplication):
     def __init__(self, options: dict) -> None:
@@ -30,5 +32,11 @@ class _Gunicorn(BaseApplication):
 def serve(database_url: str, bind: str, workers: int) -> None:
     """Serve the API on `bind` until interrupted."""
     os.environ["DATABASE_URL"] = database_url
-    options = {"bind": bind, "workers": workers, "accesslog": "-", "control_socket_disable": True}
+    options = {
+        **SETTINGS,
+        "bind": bind,
+        "workers": workers,
+        "accesslog": "-",
+        "control_socket_disable": True,
+    }
     _Gunicorn(options).run()

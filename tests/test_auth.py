@@ -4,8 +4,9 @@ import base64
 import json
 
 import pytest
+from sqlalchemy import event
 
-from pos_transactions.credentials import Scope
+from pos_transactions.credentials import MAX_USERNAME_LENGTH, Scope, plausible
 from pos_transactions.db import new_session
 from pos_transactions.models import Credential
 
@@ -103,3 +104,71 @@ def test_a_feed_credential_cannot_push_sales(client, store, credential):
     _, secret = credential(store, Scope.FEED)
     response = client.post("/api/v1/sales/", json=[], headers={"Authorization": f"Token {secret}"})
     assert response.status_code == 403
+
+
+def basic_raw(pair: bytes) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(pair).decode()}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Authorization": "Basic YQBiOmM="},  # "a\x00b:c": a NUL in the username
+        basic_raw(b"pt_0123\x00:secret"),
+        basic_raw(b"pt_ok:sec\x00ret"),
+        basic_raw(b"pt_\x01\x7f:secret"),  # control characters
+        basic_raw("pt_é:secret".encode()),  # non-ASCII (valid UTF-8)
+        basic_raw(b"\xff\xfe:secret"),  # not UTF-8
+        basic_raw(b"u" * 65 + b":secret"),  # longer than the username column
+        basic_raw(b"u" * 5000 + b":secret"),
+        basic_raw(b"pt_ok:" + b"p" * 5000),
+        basic_raw(b":"),
+        basic_raw(b"nocolon"),
+        {"Authorization": "Basic"},
+        {"Authorization": "Basic =="},
+        {"Authorization": "Basic " + "A" * 6000},
+        {"Authorization": "Token " + "t" * 6000},  # longer than any secret
+        {"Authorization": "Token abc\x00def"},
+        {"Authorization": "Token caf\xe9"},  # a latin-1 byte in the header
+        {"Authorization": "Bearer \x7f"},
+        {"Authorization": ""},
+        {"Authorization": "   "},
+    ],
+)
+def test_hostile_authorization_headers_are_a_json_401(client, store, headers):
+    response = client.get(FEED, headers=headers)
+    assert response.status_code == 401
+    assert response.is_json and response.json["error"]
+    assert "Token" in response.headers["WWW-Authenticate"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("pt_0123456789abcdef", True),
+        ("x" * 64, True),
+        ("x" * 65, False),
+        ("", False),
+        ("a\x00b", False),
+        ("a b", True),  # printable
+        ("a\tb", False),
+        ("caf\xe9", False),
+        ("\ud800", False),
+    ],
+)
+def test_what_may_reach_the_username_lookup(value, expected):
+    assert plausible(value, MAX_USERNAME_LENGTH) is expected
+
+
+def test_an_implausible_credential_never_reaches_the_database(app, store, credential):
+    """Even against a stored credential of that very name, a NUL is not looked up."""
+    username, secret = credential(store)
+    statements = []
+    engine = app.extensions["pos_transactions.engine"]
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    client = app.test_client()
+    assert client.get(FEED, headers=basic(username + "\x00", secret)).status_code == 401
+    assert client.get(FEED, headers={"Authorization": "Token \x00" + secret}).status_code == 401
+    assert not [sql for sql in statements if "from credential" in sql.lower()]
+    assert client.get(FEED, headers=basic(username, secret)).status_code == 201
+    assert [sql for sql in statements if "from credential" in sql.lower()]

@@ -1,0 +1,21 @@
+"""The gunicorn settings every way of serving shares: ``gunicorn wsgi:app`` reads them through
+the repository's ``gunicorn.conf.py``, ``pos-transactions demo`` through `server.py`, so an
+installed wheel has them too.
+
+Request limits: gunicorn refuses what exceeds them before the application sees it (414 for
+the request line, 431 for a header, 400 for too many), with an HTML body gunicorn writes
+itself and offers no setting to change.  They are far above every legal request: the
+longest feed URL (both window parameters, microseconds and offsets, in either spelling) is
+under 200 characters, an ``Authorization: Token`` header under 60.
+
+Access log: gunicorn's default format but without ``%(u)s``, the Basic username it would
+decode from the ``Authorization`` header; no header and no body is logged, so neither is a
+credential.
+"""
+
+SETTINGS: dict = {
+    "limit_request_line": 4094,
+    "limit_request_field_size": 8190,
+    "limit_request_fields": 100,
+    "access_log_format": '%(h)s %(l)s - %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"',
+}

@@ -1,0 +1,109 @@
+"""Reading a pushed JSON body strictly and within bounds, before anything else looks at it.
+
+A body is refused (as a `BodyError` carrying the status to answer) when it is larger than
+the configured size, also when it comes chunked without a ``Content-Length``; when it is
+not UTF-8; when it nests deeper than `MAX_DEPTH`; when any object repeats a key (a repeated
+key is a mistake to report, not a value to guess); or when it is not valid JSON.  The depth
+is measured before parsing and without recursion, so a body nested 10,000 deep costs a
+linear scan, not a ``RecursionError``.
+"""
+
+import json
+import re
+from typing import Any
+
+from flask import Request
+
+# Deep enough for every POS's native record (a Square order nests 7 levels), far below
+# where any recursive code on the way (the json module, marshmallow, adapters) could fail.
+MAX_DEPTH = 32
+
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# Keeps only the brackets, and makes both kinds the same one: depth is all that is measured.
+_BRACKETS = bytes.maketrans(b"{}", b"[]")
+_NOT_A_BRACKET = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_SHOWN_KEY_LENGTH = 64
+
+
+class BodyError(Exception):
+    """The body cannot be read; `status` is the answer (400, or 413 for too large)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def read_body(request: Request, max_bytes: int) -> bytes:
+    """The raw body, at most `max_bytes`.
+
+    werkzeug refuses a declared ``Content-Length`` over the limit, but it silently cuts a
+    chunked body at the limit; a chunked body that reaches the limit is therefore refused
+    too (its end cannot be told from a cut), so it must stay below it.
+    """
+    too_large = BodyError(413, f"the body must be smaller than {max_bytes} bytes")
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise too_large
+    body = request.get_data(cache=False)
+    if request.content_length is None and len(body) >= max_bytes:
+        raise too_large
+    return body
+
+
+def nested_deeper_than(raw: bytes, limit: int) -> bool:
+    """Whether arrays and objects in `raw` nest deeper than `limit`.
+
+    String contents are dropped, then every pass deletes the innermost ``[]`` pairs (one
+    nesting level, since non-overlapping replacement never joins newly adjacent brackets);
+    whatever survives `limit` passes was deeper.  A pass that deletes nothing leaves only
+    unbalanced brackets (closers, then openers): too many openers are too deep, and the
+    rest is left to the JSON parser to name.  All of it runs at C speed.
+    """
+    brackets = _STRING.sub(b"", raw).translate(_BRACKETS, _NOT_A_BRACKET)
+    for _ in range(limit):
+        if not brackets:
+            return False
+        fewer = brackets.replace(b"[]", b"")
+        if fewer == brackets:
+            return brackets.count(b"[") > limit
+        brackets = fewer
+    return bool(brackets)
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                shown = key if len(key) <= _SHOWN_KEY_LENGTH else key[:_SHOWN_KEY_LENGTH] + "..."
+                raise BodyError(400, f"the body repeats the key {shown!r} in one object")
+            seen.add(key)
+    return found
+
+
+_NOT_JSON = "the body must be a JSON array of native sale records; it is not valid JSON"
+
+
+def parse_strict_json(raw: bytes, max_depth: int = MAX_DEPTH) -> Any:
+    """`raw` as JSON, refusing what a lenient parser would guess about (see the module)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BodyError(400, f"the body is not UTF-8 (byte {error.start})") from None
+    if nested_deeper_than(raw, max_depth):
+        raise BodyError(400, f"the body nests arrays and objects deeper than {max_depth} levels")
+    try:
+        return json.loads(text, object_pairs_hook=_object_without_duplicates)
+    except json.JSONDecodeError as error:
+        raise BodyError(400, f"{_NOT_JSON}: {error.msg} at character {error.pos}") from None
+    except ValueError as error:  # e.g. an integer beyond Python's digit limit
+        raise BodyError(400, f"{_NOT_JSON}: {error}") from None
+
+
+def read_json_array(request: Request, max_bytes: int) -> list:
+    """The body as a JSON array, whatever its ``Content-Type`` says."""
+    body = parse_strict_json(read_body(request, max_bytes))
+    if not isinstance(body, list):
+        raise BodyError(400, "the body must be a JSON array of native sale records")
+    return body
