@@ -1,6 +1,8 @@
-"""The gunicorn settings every way of serving shares: ``gunicorn wsgi:app`` reads them through
-the repository's ``gunicorn.conf.py``, ``pos-transactions demo`` through `server.py`, so an
-installed wheel has them too.
+"""The gunicorn settings every way of serving shares: ``gunicorn wsgi:app`` run in the
+repository reads them through its ``gunicorn.conf.py``, ``pos-transactions demo`` through
+`server.py`, and anywhere else ``gunicorn -c python:pos_transactions.gunicorn_settings``
+reads this module itself (gunicorn takes its module-level names), so an installed wheel has
+them too.
 
 Request limits: gunicorn refuses what exceeds them before the application sees it (414 for
 the request line, 431 for a header, 400 for too many), with an HTML body gunicorn writes
@@ -13,9 +15,14 @@ decode from the ``Authorization`` header; no header and no body is logged, so ne
 credential.
 """
 
+limit_request_line = 4094
+limit_request_field_size = 8190
+limit_request_fields = 100
+access_log_format = '%(h)s %(l)s - %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
+
 SETTINGS: dict = {
-    "limit_request_line": 4094,
-    "limit_request_field_size": 8190,
-    "limit_request_fields": 100,
-    "access_log_format": '%(h)s %(l)s - %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"',
+    "limit_request_line": limit_request_line,
+    "limit_request_field_size": limit_request_field_size,
+    "limit_request_fields": limit_request_fields,
+    "access_log_format": access_log_format,
 }
