@@ -18,10 +18,11 @@ from flask import Request
 # where any recursive code on the way (the json module, marshmallow, adapters) could fail.
 MAX_DEPTH = 32
 
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-# Keeps only the brackets, and makes both kinds the same one: depth is all that is measured.
-_BRACKETS = bytes.maketrans(b"{}", b"[]")
-_NOT_A_BRACKET = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)  # a backslash and what it escapes
+_QUOTES_AND_BRACKETS = bytes(byte for byte in range(256) if byte not in b'"[]{}')
+_STRING = re.compile(rb'"[^"]*"')  # once escapes are gone, a string is quote to quote
+# Both kinds of bracket made one: depth is all that is measured.
+_ONE_BRACKET = bytes.maketrans(b"{}", b"[]")
 _SHOWN_KEY_LENGTH = 64
 
 
@@ -53,13 +54,17 @@ def read_body(request: Request, max_bytes: int) -> bytes:
 def nested_deeper_than(raw: bytes, limit: int) -> bool:
     """Whether arrays and objects in `raw` nest deeper than `limit`.
 
-    String contents are dropped, then every pass deletes the innermost ``[]`` pairs (one
-    nesting level, since non-overlapping replacement never joins newly adjacent brackets);
-    whatever survives `limit` passes was deeper.  A pass that deletes nothing leaves only
-    unbalanced brackets (closers, then openers): too many openers are too deep, and the
-    rest is left to the JSON parser to name.  All of it runs at C speed.
+    Escapes, then everything but quotes and brackets, then strings are dropped (in that
+    order, so a bracket or an escaped quote inside a string never counts); then every pass
+    deletes the innermost ``[]`` pairs (one nesting level, since non-overlapping replacement
+    never joins newly adjacent brackets); whatever survives `limit` passes was deeper.  A
+    pass that deletes nothing leaves only unbalanced brackets (closers, then openers): too
+    many openers are too deep, and the rest is left to the JSON parser to name.  All of it
+    runs at C speed.
     """
-    brackets = _STRING.sub(b"", raw).translate(_BRACKETS, _NOT_A_BRACKET)
+    unescaped = _ESCAPE.sub(b"", raw) if b"\\" in raw else raw
+    quoted = unescaped.translate(None, _QUOTES_AND_BRACKETS)
+    brackets = _STRING.sub(b"", quoted).translate(_ONE_BRACKET)
     for _ in range(limit):
         if not brackets:
             return False

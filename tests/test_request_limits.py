@@ -24,10 +24,11 @@ def send(client, load, tmp_path, token_headers):
     """Post raw bytes to the push endpoint as a push-only retailer's POS."""
     path = tmp_path / "empty.json"
     path.write_text(json.dumps(read_json("rules.json") | {"sales": []}))
-    headers = token_headers(load(path), Scope.INGEST)
+    ingest = token_headers(load(path), Scope.INGEST)
 
-    def send(body: bytes, **kwargs):
+    def send(body: bytes, headers: dict | None = None, **kwargs):
         kwargs.setdefault("content_type", "application/json")
+        headers = ingest | (headers or {})
         return client.post("/api/v1/sales/", data=body, headers=headers, **kwargs)
 
     return send
@@ -116,13 +117,23 @@ def test_a_json_body_is_read_whatever_its_content_type(send, content_type):
     assert response.status_code == 201 and response.json["created"] == 4
 
 
+def chunked(body: bytes) -> dict:
+    """A body sent as gunicorn hands a chunked one over: no Content-Length, a stream the
+    server ends (``wsgi.input_terminated``)."""
+    return {
+        "input_stream": io.BytesIO(body),
+        "headers": {"Transfer-Encoding": "chunked"},
+        "environ_overrides": {"wsgi.input_terminated": True},
+    }
+
+
 def test_a_chunked_body_over_the_limit_is_a_413(app, send):
-    """No Content-Length (as with Transfer-Encoding: chunked): werkzeug would cut the body
-    at the limit and the push would read as bad JSON; it must be a 413."""
+    """werkzeug cuts a body without Content-Length at the limit, which then read as bad
+    JSON; it must be a 413."""
     app.config["MAX_CONTENT_LENGTH"] = 500
     body = json.dumps(read_json("push-sales.json")).encode()
     assert len(body) > 500
-    response = send(b"", input_stream=io.BytesIO(body))
+    response = send(b"", **chunked(body))
     assert response.status_code == 413 and "smaller than 500 bytes" in response.json["error"]
     assert stored_sales(app) == 0
 
@@ -130,7 +141,7 @@ def test_a_chunked_body_over_the_limit_is_a_413(app, send):
 def test_a_chunked_body_under_the_limit_is_read(app, send):
     body = json.dumps(read_json("push-sales.json")).encode()
     app.config["MAX_CONTENT_LENGTH"] = len(body) + 1
-    response = send(b"", input_stream=io.BytesIO(body))
+    response = send(b"", **chunked(body))
     assert response.status_code == 201 and response.json["created"] == 4
 
 
@@ -138,3 +149,16 @@ def test_a_declared_length_over_the_limit_is_a_413_naming_the_limit(app, send):
     app.config["MAX_CONTENT_LENGTH"] = 100
     response = send(b"[" + b" " * 200 + b"]")
     assert response.status_code == 413 and "smaller than 100 bytes" in response.json["error"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "deeper"),
+    [
+        (b'["\\"[[", "\\\\", [[]]]', True),  # an escaped quote does not end the string
+        (b'["\\\\", "[[[[", []]', False),  # an escaped backslash does not escape the quote
+        (b'[{"\\u005b": "\\n[["}]', False),
+    ],
+)
+def test_escapes_inside_strings_do_not_confuse_the_depth(raw, deeper):
+    assert json.loads(raw) is not None  # every case is valid JSON
+    assert nested_deeper_than(raw, 2) is deeper
