@@ -59,7 +59,6 @@ def is_authentication_failure(response: Response) -> bool:
 
 
 def _limits(app: Flask) -> list[ApplicationLimit]:
-    common = {"deduct_when": is_authentication_failure}
     return [
         ApplicationLimit(
             lambda: app.config["AUTH_FAILURE_LIMIT"],
@@ -67,7 +66,7 @@ def _limits(app: Flask) -> list[ApplicationLimit]:
             exempt_when=lambda: not presents_credentials(),
             error_message="Too many failed authentication attempts from this address; "
             "try again later.",
-            **common,
+            deduct_when=is_authentication_failure,
         ),
         ApplicationLimit(
             lambda: app.config["AUTH_FAILURE_LIMIT_PER_USERNAME"],
@@ -76,7 +75,7 @@ def _limits(app: Flask) -> list[ApplicationLimit]:
             exempt_when=lambda: _basic_username() is None,
             error_message="Too many failed authentication attempts for this username; "
             "try again later.",
-            **common,
+            deduct_when=is_authentication_failure,
         ),
     ]
 
