@@ -28,4 +28,5 @@ def settings_from_environment(instance_path: str) -> dict:
         "FEED_SUCCESS_STATUS": success_status,
         "MAX_CONTENT_LENGTH": _int("POS_TRANSACTIONS_MAX_PUSH_BYTES", 16 * 1024 * 1024),
         "MAX_PUSH_RECORDS": _int("POS_TRANSACTIONS_MAX_PUSH_RECORDS", 5000),
+        "SQLITE_BUSY_TIMEOUT_MS": _int("POS_TRANSACTIONS_SQLITE_BUSY_TIMEOUT_MS", 10_000),
     }
