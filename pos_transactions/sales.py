@@ -17,7 +17,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,7 @@ from .pseudonym import KEY_SETTING, pseudonym
 FEED_FORMAT_SETTING = "feed_format"
 BATCH = 2000
 _UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+_CREATED_HERE = text("sale.xmin = pg_current_xact_id()::xid")  # by this transaction
 
 
 @dataclass(frozen=True)
@@ -198,14 +199,25 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     """Insert `rows` unless another writer holds their native id; the ids inserted."""
     if not rows:
         return set()
-    statement = _UPSERT[session.get_bind().dialect.name](Sale.__table__)
-    inserted = session.execute(
-        statement.on_conflict_do_nothing(index_elements=["retailer_id", "native_id"]).returning(
-            Sale.native_id
-        ),
-        rows,
+    dialect = session.get_bind().dialect.name
+    statement = _UPSERT[dialect](Sale.__table__).on_conflict_do_nothing(
+        index_elements=["retailer_id", "native_id"]
     )
-    return set(inserted.scalars())
+    if dialect == "sqlite" or session.in_nested_transaction():
+        return set(session.execute(statement.returning(Sale.native_id), rows).scalars())
+    # PostgreSQL: RETURNING costs a page-by-page insert; a plain executemany and one look at
+    # which rows this very transaction created (their xmin) is about twice as fast.  (Rows
+    # written inside a savepoint carry the savepoint's xid, hence RETURNING there.)
+    session.execute(statement, rows)
+    return set(
+        session.scalars(
+            select(Sale.native_id).where(
+                Sale.retailer_id == rows[0]["retailer_id"],
+                Sale.native_id.in_([row["native_id"] for row in rows]),
+                _CREATED_HERE,
+            )
+        )
+    )
 
 
 def refresh_feed_rows(session: Session) -> bool:

@@ -159,3 +159,16 @@ def test_a_write_meeting_another_in_flight_with_the_same_sales_waits_and_counts_
     b.join(timeout=120)
     assert "error" not in outcome, outcome.get("error")
     assert outcome["summary"] == sales.WriteSummary(created=0, updated=0, unchanged=50)
+
+
+def test_a_write_inside_a_savepoint_counts_and_invalidates_what_it_created(app, load):
+    retailer = load("move-day.json")
+    records = read_sales(make_adapter("generic", "UTC"), many_sales(5), "test")
+    versions = day_versions(app)
+    with app.app_context(), new_session() as session, session.begin():
+        with session.begin_nested():
+            summary = sales.write_sales(session, retailer, records)
+    assert summary == sales.WriteSummary(created=5, updated=0, unchanged=0)
+    after = day_versions(app)
+    assert all(after[day] == versions.get(day, 0) + 1 for day in after if day.month == 3)
+    assert {day for day in after if day.month == 3} == {date(2021, 3, day) for day in range(1, 6)}
