@@ -18,6 +18,7 @@ from .models import Retailer
 from .sales import write_sales
 from .stores import InvalidStore, make_adapter, read_sales
 from .window import WindowError, parse_window
+from .write_retry import write_attempts
 
 api = Blueprint("api", __name__)
 
@@ -70,15 +71,16 @@ def push_sales():
     if len(records) > limit:
         return error_response(413, f"at most {limit} records per request; send the rest separately")
     retailer_id = current_retailer_id()
-    with new_session() as session, session.begin():
-        retailer = session.get(Retailer, retailer_id)
-        adapter_name = request.args.get("adapter") or retailer.adapter
-        try:
-            adapter = make_adapter(adapter_name, retailer.timezone, retailer.adapter_options)
-        except (LookupError, InvalidOptions) as error:
-            return error_response(400, str(error), parameter="adapter")
-        sales = read_sales(adapter, records, "request body")
-        summary = write_sales(session, retailer_id, sales)
+    for attempt in write_attempts():  # a push racing another of the same sales is retried
+        with attempt, new_session() as session, session.begin():
+            retailer = session.get(Retailer, retailer_id)
+            adapter_name = request.args.get("adapter") or retailer.adapter
+            try:
+                adapter = make_adapter(adapter_name, retailer.timezone, retailer.adapter_options)
+            except (LookupError, InvalidOptions) as error:
+                return error_response(400, str(error), parameter="adapter")
+            sales = read_sales(adapter, records, "request body")
+            summary = write_sales(session, retailer_id, sales)
     return {
         "created": summary.created,
         "updated": summary.updated,

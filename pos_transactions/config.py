@@ -48,4 +48,5 @@ def settings_from_environment(instance_path: str) -> dict:
         or "memory://",
         "RATELIMIT_KEY_PREFIX": "pos-transactions",
         "TRUSTED_PROXY_HOPS": _int("POS_TRANSACTIONS_TRUSTED_PROXIES", 0),
+        "SQLITE_BUSY_TIMEOUT_MS": _int("POS_TRANSACTIONS_SQLITE_BUSY_TIMEOUT_MS", 10_000),
     }

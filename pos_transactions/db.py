@@ -6,6 +6,7 @@ and every CLI command work against an empty database with only ``DATABASE_URL`` 
 """
 
 import time
+from functools import partial
 
 from flask import Flask, current_app
 from sqlalchemy import Engine, create_engine, event, func, select
@@ -30,20 +31,21 @@ def engine_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
     engine = create_engine(engine_url(url))
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", partial(_sqlite_pragmas, sqlite_busy_timeout_ms))
     return engine
 
 
-def _sqlite_pragmas(connection, _record) -> None:
-    """WAL lets gunicorn workers read while the CLI writes; wait, don't fail, on a lock."""
+def _sqlite_pragmas(busy_timeout_ms: int, connection, _record) -> None:
+    """WAL lets gunicorn workers read while the CLI writes; wait, don't fail, on a lock
+    (up to `busy_timeout_ms`: a push meeting a bulk load waits that long, then gets 503)."""
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cursor.close()
 
 
@@ -67,7 +69,8 @@ def ensure_schema(engine: Engine) -> None:
 
 
 def init_app(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"])
+    busy_timeout = app.config.get("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS)
+    engine = make_engine(app.config["DATABASE_URL"], busy_timeout)
     ensure_schema(engine)
     app.extensions["pos_transactions.engine"] = engine
     app.extensions["pos_transactions.sessions"] = sessionmaker(engine)

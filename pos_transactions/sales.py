@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import feed
@@ -28,6 +30,8 @@ from .pseudonym import KEY_SETTING, pseudonym
 
 FEED_FORMAT_SETTING = "feed_format"
 BATCH = 2000
+_UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+_CREATED_HERE = text("sale.xmin = pg_current_xact_id()::xid")  # by this transaction
 
 
 @dataclass(frozen=True)
@@ -109,52 +113,111 @@ def stored_sale(row: Mapping[str, Any]) -> CanonicalSale:
 
 
 def write_sales(session: Session, retailer_id: str, sales: Iterable[CanonicalSale]) -> WriteSummary:
-    """Upsert `sales` for the retailer inside the caller's transaction."""
+    """Upsert `sales` for the retailer inside the caller's transaction.
+
+    Safe beside concurrent writers of the same sales (two pushes of one batch in flight):
+    new rows go in with ``INSERT ... ON CONFLICT DO NOTHING``, and a row another writer
+    inserted first is then read back and treated as an existing one, so a race never raises.
+    Under such a race the second writer counts that sale `unchanged` (or `updated`, if its
+    version differs), not `created`.  The sales' ids are distinct (`Adapter.parse_all`).
+    Rows are written in native-id order, and the touched days invalidated once, in day order,
+    so that concurrent writers on PostgreSQL take their locks in one order (no deadlock
+    between two pushes of the same sales).
+    """
+    _begin_writing(session)
     key = pseudonym_key(session)
     now = datetime.now(UTC).replace(tzinfo=None)
+    ordered = sorted(sales, key=attrgetter("id"))
     summary = WriteSummary()
-    batch: list[CanonicalSale] = []
-    for sale in sales:
-        batch.append(sale)
-        if len(batch) == BATCH:
-            summary += _write_batch(session, key, retailer_id, batch, now)
-            batch = []
-    if batch:
-        summary += _write_batch(session, key, retailer_id, batch, now)
+    touched_days: set[date | None] = set()
+    for start in range(0, len(ordered), BATCH):
+        written, days = _write_batch(session, key, retailer_id, ordered[start : start + BATCH], now)
+        summary += written
+        touched_days |= days
+    invalidate(session, retailer_id, touched_days - {None})
     return summary
+
+
+def _begin_writing(session: Session) -> None:
+    """On SQLite, take the write lock before reading what is stored (``BEGIN IMMEDIATE``).
+
+    A plain deferred transaction would read first and upgrade to writing later, and SQLite
+    fails such an upgrade at once, without waiting, when another writer committed in between.
+    Taken up front, the lock is waited for (the busy timeout) and what is read stays true.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _write_batch(
     session: Session, key: bytes, retailer_id: str, sales: list[CanonicalSale], now: datetime
-) -> WriteSummary:
-    existing = {
-        row.native_id: row
-        for row in session.execute(
-            select(Sale.native_id, Sale.id, Sale.fingerprint, Sale.transacted_on).where(
-                Sale.retailer_id == retailer_id, Sale.native_id.in_([sale.id for sale in sales])
-            )
-        )
-    }
-    inserts, updates, unchanged = [], [], 0
-    touched_days: set[date] = set()
-    for sale in sales:
-        columns = sale_columns(key, retailer_id, sale)
-        before = existing.get(sale.id)
-        if before is not None and before.fingerprint == columns["fingerprint"]:
-            unchanged += 1
-            continue
-        if before is None:
-            inserts.append({"retailer_id": retailer_id, "updated_at": now, **columns})
-        else:
-            updates.append({"id": before.id, "updated_at": now, **columns})
-            touched_days.add(_day(before.transacted_on))
-        touched_days.add(_day(columns["transacted_on"]))
-    if inserts:  # a Core executemany: ORM bulk inserts split batches at every None value
-        session.execute(insert(Sale.__table__), inserts)
+) -> tuple[WriteSummary, set[date | None]]:
+    """Write one batch of distinct sales, sorted by native id; its summary and touched days."""
+    columns = {sale.id: sale_columns(key, retailer_id, sale) for sale in sales}
+    existing = _stored(session, retailer_id, list(columns))
+    created = _insert_new(
+        session,
+        [
+            {"retailer_id": retailer_id, "updated_at": now, **row}
+            for native_id, row in columns.items()
+            if native_id not in existing
+        ],
+    )
+    seen = existing.keys() | created
+    raced = [native_id for native_id in columns if native_id not in seen]
+    if raced:  # another writer inserted them since we looked: now they are theirs, stored
+        existing |= _stored(session, retailer_id, raced)
+    touched_days = {_day(columns[native_id]["transacted_on"]) for native_id in created}
+    updates = []
+    for native_id, before in existing.items():
+        row = columns[native_id]
+        if before.fingerprint != row["fingerprint"]:
+            updates.append({"id": before.id, "updated_at": now, **row})
+            touched_days.add(_day(before.transacted_on))  # a moved sale leaves its old day
+            touched_days.add(_day(row["transacted_on"]))
     if updates:
         session.execute(update(Sale), updates)
-    invalidate(session, retailer_id, touched_days - {None})
-    return WriteSummary(len(inserts), len(updates), unchanged)
+    summary = WriteSummary(len(created), len(updates), len(existing) - len(updates))
+    return summary, touched_days
+
+
+def _stored(session: Session, retailer_id: str, native_ids: list[str]) -> dict[str, Any]:
+    """The stored rows of `native_ids`, locked (PostgreSQL) until the transaction ends."""
+    rows = session.execute(
+        select(Sale.native_id, Sale.id, Sale.fingerprint, Sale.transacted_on)
+        .where(Sale.retailer_id == retailer_id, Sale.native_id.in_(native_ids))
+        .order_by(Sale.native_id)
+        .with_for_update()
+    )
+    return {row.native_id: row for row in rows}
+
+
+def _insert_new(session: Session, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert `rows` unless another writer holds their native id; the ids inserted."""
+    if not rows:
+        return set()
+    dialect = session.get_bind().dialect.name
+    statement = _UPSERT[dialect](Sale.__table__).on_conflict_do_nothing(
+        index_elements=["retailer_id", "native_id"]
+    )
+    if dialect == "sqlite" or session.in_nested_transaction():
+        return set(session.execute(statement.returning(Sale.native_id), rows).scalars())
+    # PostgreSQL: RETURNING costs a page-by-page insert; a plain executemany and one look at
+    # which rows this very transaction created (their xmin) is about twice as fast.  (Rows
+    # written inside a savepoint carry the savepoint's xid, hence RETURNING there.)
+    session.execute(statement, rows)
+    return set(
+        session.scalars(
+            select(Sale.native_id).where(
+                Sale.retailer_id == rows[0]["retailer_id"],
+                Sale.native_id.in_([row["native_id"] for row in rows]),
+                _CREATED_HERE,
+            )
+        )
+    )
 
 
 def refresh_feed_rows(session: Session) -> bool:

@@ -5,10 +5,10 @@ import time
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
-from pos_transactions import create_app
-from pos_transactions.db import SQLITE_BUSY_TIMEOUT_MS, get_engine, new_session
+from pos_transactions import create_app, feed
+from pos_transactions.db import SQLITE_BUSY_TIMEOUT_MS, ensure_schema, get_engine, new_session
 from pos_transactions.feed import MAX_CACHED_DAYS, ONE_DAY, Rows, split_window, stream_feed
 from pos_transactions.feed_days import HotDays, cached_day, invalidate, keep_day
 from pos_transactions.models import FeedDay
@@ -205,3 +205,127 @@ def test_caching_a_day_gives_sqlite_connections_back_with_their_usual_lock_wait(
             waits.add(pooled.exec_driver_sql("PRAGMA busy_timeout").scalar())
             pooled.close()
     assert waits == {SQLITE_BUSY_TIMEOUT_MS}
+
+
+# ---------------------------------------------------------------- the worker's hot days
+
+WHOLE_DAYS = "/api/v1/transactions/?start_date=2021-03-10&end_date=2021-03-13"
+DOCUMENT_READ = "SELECT feed_day.document"
+
+
+@pytest.fixture
+def statements(app):
+    """Every SQL statement the application runs from now on, in order."""
+    seen: list[str] = []
+
+    def record(_connection, _cursor, statement, *_):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = get_engine()
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_repeated_poll_is_served_from_the_workers_memory(
+    client, retailer, token_headers, statements
+):
+    headers = token_headers(retailer)
+    bodies, document_reads = [], []
+    for _ in range(3):  # builds and keeps the days; reads them back; serves them from memory
+        statements.clear()
+        bodies.append(client.get(WHOLE_DAYS, headers=headers).get_data(as_text=True))
+        document_reads.append(sum(s.lstrip().startswith(DOCUMENT_READ) for s in statements))
+    assert len(set(bodies)) == 1 and len(json.loads(bodies[0])) == 6
+    assert document_reads == [0, 3, 0]
+
+
+@pytest.mark.parametrize(
+    ("puts", "gets", "kept"),
+    [
+        # exactly the budget (100) fits; one character more evicts the least recently used
+        ([("a", 25), ("b", 25), ("c", 25), ("d", 25)], [], "abcd"),
+        ([("a", 25), ("b", 25), ("c", 25), ("d", 25), ("e", 1)], [], "bcde"),
+        # reading a day makes it the most recently used: the next eviction spares it
+        ([("a", 25), ("b", 25), ("c", 25), ("d", 25)], ["a"], "abcd"),
+        ([("a", 25), ("b", 25), ("c", 25), ("d", 25), ("e", 10)], ["a"], "acde"),
+        # a quarter of the budget is kept, more is refused (it would push out every other)
+        ([("a", 25)], [], "a"),
+        ([("a", 26)], [], ""),
+        # a key is put once: a second put neither replaces nor counts twice
+        ([("a", 25), ("a", 20), ("b", 25), ("c", 25), ("d", 25)], [], "abcd"),
+    ],
+)
+def test_hot_days_keep_the_most_recently_used_within_their_budget(puts, gets, kept):
+    """`gets` are read just before the last put."""
+    hot = HotDays(budget=100)
+    *first, (last, last_size) = puts
+    for name, size in first:
+        hot.put(key(name), name * size)
+    for name in gets:
+        assert hot.get(key(name)) == name * dict(first)[name]
+    hot.put(key(last), last * last_size)
+    held = {name: hot.documents[key(name)] for name in "abcde" if key(name) in hot.documents}
+    assert "".join(held) == kept
+    first_sizes = {}
+    for name, size in puts:
+        first_sizes.setdefault(name, size)  # the first put of a key is the one kept
+    assert held == {name: name * first_sizes[name] for name in held}
+    assert hot.size == sum(map(len, held.values())) <= hot.budget
+
+
+def key(name: str) -> tuple:
+    return ("r", name, 1)
+
+
+def test_a_day_cleared_between_its_version_and_its_document_is_rebuilt(app, retailer):
+    """A write lands between the two reads of `cached_day`: the day is served as not cached
+    (and rebuilt from rows), never as a missing document."""
+    day = date(2021, 3, 11)
+    with app.app_context():
+        with get_engine().connect() as connection:
+            version, _ = cached_day(connection, retailer, day)
+            keep_day(connection, retailer, day, version, "the old document")
+        engine = get_engine()
+
+        written = []
+
+        def write_first(_connection, _cursor, statement, *_):
+            if statement.lstrip().startswith(DOCUMENT_READ) and not written:
+                written.append(day)
+                with new_session() as session, session.begin():
+                    invalidate(session, retailer, {day})
+
+        event.listen(engine, "before_cursor_execute", write_first)
+        try:
+            with engine.connect() as connection:
+                assert cached_day(connection, retailer, day) == (version, None)
+                window = Window(datetime(2021, 3, 11), datetime(2021, 3, 12))
+                served = json.loads("".join(stream_feed(connection, retailer, window)))
+        finally:
+            event.remove(engine, "before_cursor_execute", write_first)
+    assert written == [day] and len(served) == 4  # rebuilt from the sales, not the old document
+
+
+def test_after_a_release_every_later_poll_serves_the_new_objects(
+    app, client, retailer, token_headers, monkeypatch
+):
+    """The worker holds the days in memory under two versions (before and after a write);
+    a release must move every day past both, so no later poll finds the old document."""
+    headers = token_headers(retailer)
+    days = {date(2021, 3, 10), date(2021, 3, 11), date(2021, 3, 12)}
+    for _ in range(3):
+        client.get(WHOLE_DAYS, headers=headers)
+    with app.app_context(), new_session() as session, session.begin():
+        invalidate(session, retailer, days)
+    for _ in range(3):
+        before = client.get(WHOLE_DAYS, headers=headers).json
+    original = feed.transaction_object
+    monkeypatch.setattr(feed, "FEED_FORMAT", "next-release")
+    monkeypatch.setattr(feed, "transaction_object", lambda *args: original(*args) | {"r": 2})
+    with app.app_context():
+        ensure_schema(get_engine())
+    for _ in range(3):
+        after = client.get(WHOLE_DAYS, headers=headers).json
+        assert [sale | {"r": 2} for sale in before] == after
