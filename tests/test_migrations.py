@@ -20,6 +20,7 @@ from pos_transactions import create_app, health
 from pos_transactions.cli import main
 from pos_transactions.db import ensure_schema, make_engine
 from pos_transactions.schema import (
+    SchemaError,
     SchemaState,
     alembic_config,
     baseline_differences,
@@ -29,6 +30,7 @@ from pos_transactions.schema import (
     parse_flag,
     schema_state,
     script_directory,
+    upgrade,
 )
 
 BIN = Path(sys.executable).parent
@@ -251,6 +253,8 @@ def test_db_upgrade_refuses_what_no_migration_leads_from(
     prepare(database_url, engine)
     result = make_app(database_url).test_cli_runner().invoke(main, ["db", "upgrade"])
     assert result.exit_code == 1 and phrase in result.output
+    with engine.connect() as connection, pytest.raises(SchemaError, match=phrase):
+        upgrade(connection)
 
 
 def test_a_running_server_serves_once_an_operator_has_upgraded(
