@@ -31,6 +31,7 @@ from pos_transactions.schema import (
     schema_state,
     script_directory,
     upgrade,
+    upgrade_on_start,
 )
 
 BIN = Path(sys.executable).parent
@@ -96,6 +97,14 @@ def test_recognising_the_baseline(found, differences):
 )
 def test_upgrade_on_start_is_a_yes_or_no(value, flag):
     assert parse_flag("X", value) is flag
+
+
+def test_upgrade_on_start_comes_from_the_app_config_or_else_the_environment(monkeypatch):
+    monkeypatch.setenv("POS_TRANSACTIONS_UPGRADE_ON_START", "1")
+    assert upgrade_on_start({}) is True
+    assert upgrade_on_start({"UPGRADE_ON_START": False}) is False
+    monkeypatch.delenv("POS_TRANSACTIONS_UPGRADE_ON_START")
+    assert upgrade_on_start({}) is False
 
 
 def test_a_wrong_upgrade_on_start_value_is_an_error():
