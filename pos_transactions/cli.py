@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from . import create_app
 from .adapter_registry import installed_adapters
+from .cli_db import db, upgrade_or_exit
 from .cli_options import window_options
 from .credentials import Scope, create_credential, revoke_credential
 from .db import get_engine, new_session
@@ -43,11 +44,12 @@ def _notice(message: str) -> None:
 
 @main.command("init-db")
 def init_db_command() -> None:
-    """Create the tables and the service's own keys (safe to repeat).
+    """Create or upgrade the tables, and the service's own keys (safe to repeat).
 
-    The application ensures its schema whenever it starts, so loading it for this command
-    has already done the work; the command says where the database is.
+    The application makes an empty database at head when it starts; this command also
+    upgrades a schema that is behind (as ``db upgrade`` does) and says where the database is.
     """
+    upgrade_or_exit()
     _notice(f"Database ready: {get_engine().url.render_as_string(hide_password=True)}")
 
 
@@ -164,6 +166,7 @@ def demo_command(fixtures: Path, host: str, port: int, workers: int) -> None:
     """Load the fixture stores, print fresh credentials and a curl line, and serve."""
     from .server import serve
 
+    upgrade_or_exit()
     with new_session() as session:
         for store in _load_or_exit(session, sorted(fixtures.glob("*.json"))):
             _print_demo_access(session, store.retailer_id, host, port)
@@ -192,3 +195,4 @@ def _print_demo_access(session, retailer_id: str, host: str, port: int) -> None:
 
 
 main.add_command(lucid)
+main.add_command(db)

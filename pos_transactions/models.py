@@ -4,6 +4,9 @@ A `Sale` row keeps what the feed needs and nothing that identifies a person: the
 and employee are stored only as their pseudonymous ids.  Its `feed_json` is the sale's
 transaction object, built when the sale is written so that serving the feed is a
 concatenation (see `feed.py`).
+
+Alembic migrations (``pos_transactions/migrations``) make the schema, not these classes: a
+change here needs a migration, and tests/test_migrations.py fails until it has one.
 """
 
 from datetime import date, datetime
