@@ -53,10 +53,17 @@ def transactions():
     except Exception:
         connection.close()
         raise
+
+    def body():
+        try:
+            yield from chunks
+        finally:
+            connection.close()
+
     response = Response(
-        chunks, status=current_app.config["FEED_SUCCESS_STATUS"], mimetype="application/json"
+        body(), status=current_app.config["FEED_SUCCESS_STATUS"], mimetype="application/json"
     )
-    # On closing the response, whether or not the body was read (a HEAD request never reads it).
+    # Also on closing the response, read or not: a HEAD request never reads the body.
     response.call_on_close(connection.close)
     return response
 
