@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError
 
-from .bounds import MAX_TEXT_LENGTH, is_safe_text, shown
+from .bounds import is_bounded_text, shown
 from .canonical import Sale, SaleSchema, parse_iso_datetime
 
 _SALE_SCHEMA = SaleSchema()  # built once: a schema holds no state between loads
@@ -126,7 +126,13 @@ class Adapter(ABC):
         invalid: list[InvalidRecord] = []
         seen: set[str] = set()
         for position, record in enumerate(records):
-            label = self._label(record, position)
+            try:
+                native_id = self.record_id(record)
+            except _DATA_ERRORS:
+                native_id = None
+            # named by its id only when the id is text that is safe to show
+            safe = isinstance(native_id, str) and native_id and is_bounded_text(native_id)
+            label = native_id if safe else f"record #{position}"
             try:
                 sale = self.parse(record)
             except RecordError as error:
@@ -138,16 +144,6 @@ class Adapter(ABC):
             seen.add(sale.id)
             sales.append(sale)
         return sales, invalid
-
-    def _label(self, record: Any, position: int) -> str:
-        """The record's id when it can name the record safely, else its position."""
-        try:
-            native_id = self.record_id(record)
-        except _DATA_ERRORS:
-            native_id = None
-        if isinstance(native_id, str) and native_id and is_safe_text(native_id, MAX_TEXT_LENGTH):
-            return native_id
-        return f"record #{position}"
 
 
 # What bad data makes Python raise: LookupError (KeyError, IndexError), ArithmeticError

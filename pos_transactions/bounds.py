@@ -38,12 +38,20 @@ OUT_OF_RANGE_TIME = (
 _DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,2})?")
 # C0 and C1 control characters (NUL included) and UTF-16 surrogates, which no valid
 # Unicode text holds alone and neither database can store.
-_UNSAFE_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNSAFE = "\x00-\x1f\x7f-\x9f\ud800-\udfff"
+_UNSAFE_CHARACTER = re.compile(f"[{_UNSAFE}]")
+# Hot-path checks as bare C calls (a compiled pattern's bound method): each says in one
+# call whether a value is short enough and free of unsafe characters.
+is_bounded_text = re.compile(f"[^{_UNSAFE}]{{0,{MAX_TEXT_LENGTH}}}").fullmatch
+is_bounded_time_text = re.compile(f"[^{_UNSAFE}]{{0,{MAX_TIME_TEXT}}}").fullmatch
 _QUANTUM = Decimal(1).scaleb(-MAX_QUANTITY_DECIMALS)
 # Any UTC offset is less than a day, so a local time inside this margin converts safely.
 _MARGIN = timedelta(days=2)
 _EARLIEST_LOCAL = EARLIEST.replace(tzinfo=None) - _MARGIN
 _LATEST_LOCAL = LATEST.replace(tzinfo=None) + _MARGIN
+# Years whose every moment is inside the range, whatever its offset (callers may test
+# `moment.year in SURELY_INSIDE_YEARS` before calling `moment_problem`).
+SURELY_INSIDE_YEARS = range(EARLIEST.year + 1, LATEST.year - 1)
 
 
 def decimal_from_text(text: str) -> Decimal:
@@ -64,6 +72,12 @@ def bounded_quantity(value: object) -> Decimal:
     Integers and floats are compared with the bounds before anything is built from them,
     so a huge value costs no more than a small one.
     """
+    if type(value) is int and 0 < value <= MAX_LINE_QUANTITY:
+        return Decimal(value)  # the common cases, first: a count, or an adapter's Decimal
+    if type(value) is Decimal and value.is_finite() and 0 < value <= MAX_LINE_QUANTITY:
+        if value.quantize(_QUANTUM) != value:
+            raise ValueError(TOO_MANY_DECIMALS)
+        return value
     if isinstance(value, bool):
         raise ValueError(NOT_A_NUMBER)
     if isinstance(value, int):
@@ -114,8 +128,11 @@ def moment_problem(moment: datetime) -> str | None:
     """Why an aware `moment` is outside the plausible range, or None when it is inside.
 
     The local time is checked first, by comparison only, so that converting it to UTC
-    (which overflows near the years 1 and 9999) only ever happens inside the margin.
+    (which overflows near the years 1 and 9999) only ever happens inside the margin.  A
+    year strictly inside the range needs no more: no offset moves a time a whole year.
     """
+    if moment.year in SURELY_INSIDE_YEARS:
+        return None
     local = moment.replace(tzinfo=None)
     if not _EARLIEST_LOCAL <= local <= _LATEST_LOCAL:
         return OUT_OF_RANGE_TIME
