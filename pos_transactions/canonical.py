@@ -138,7 +138,8 @@ class LinesField(fields.Field):
     a chain's back-fill store can hold 100,000 sales of several lines each.  The rules are
     a line schema's: ``sku`` text or null, ``quantity`` a finite number above 0, and
     ``lucid_ids`` an optional list of LucidIDs; no other keys.  Errors are keyed by line
-    index and field name, as a nested schema's would be.  The bounds are `bounds`'.
+    index and field name, as a nested schema's would be.  The bounds (lines per sale,
+    quantities, LucidIDs per line, sku length) are those of `bounds`.
     """
 
     def _deserialize(self, value, attr, data, **kwargs) -> tuple[SaleLine, ...]:
