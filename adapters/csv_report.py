@@ -14,11 +14,12 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pos_transactions.adapter import Adapter, InvalidOptions, RecordError
+from pos_transactions.bounds import decimal_from_text, shown
 from pos_transactions.canonical import localise, parse_iso_datetime
 
 DEFAULT_COLUMNS = {
@@ -266,14 +267,11 @@ def parse_flag(text: str) -> bool:
 
 
 def parse_quantity(text: str) -> Decimal:
-    """A quantity as exported: ``3``, ``3.5``, ``0.125``; never a float, never NaN."""
+    """A quantity as exported: ``3``, ``3.5``, ``0.125``; never a float, NaN or ``1_000``."""
     try:
-        quantity = Decimal(text.strip())
-    except InvalidOperation:
-        raise ValueError(f"quantity {text!r} is not a number") from None
-    if not quantity.is_finite():
-        raise ValueError(f"quantity {text!r} is not a number")
-    return quantity
+        return decimal_from_text(text)
+    except ValueError:
+        raise ValueError(f"quantity {shown(text)} is not a number") from None
 
 
 def parse_local_time(text: str, time_format: str | None = None) -> datetime:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pos_transactions.adapter import Adapter, RecordError
+from pos_transactions.bounds import shown
 from pos_transactions.canonical import localise, parse_iso_datetime
 
 
@@ -35,4 +36,4 @@ class GenericAdapter(Adapter):
         try:
             return localise(parse_iso_datetime(value), self.timezone)
         except ValueError:
-            raise RecordError(f"completed_at {value!r} is not an ISO-8601 date-time") from None
+            raise RecordError(f"completed_at {shown(value)} is not an ISO-8601 date-time") from None

@@ -9,10 +9,11 @@ do not change that.  The format is documented field by field in ``adapters/READM
 """
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pos_transactions.adapter import Adapter, InvalidOptions, RecordError, aware_timestamp
+from pos_transactions.bounds import decimal_from_text, shown
 
 DEFAULT_OPTIONS = {"lucid_id_property": "LucidID"}
 
@@ -98,12 +99,9 @@ def parse_quantity(value: Any, where: str = "line item") -> Decimal:
         return Decimal(value)
     if isinstance(value, str):
         try:
-            quantity = Decimal(value.strip())
-        except InvalidOperation:
-            quantity = None
-        if quantity is not None and quantity.is_finite():
-            return quantity
-        raise RecordError(f"{where}.quantity {value!r} is not a number")
+            return decimal_from_text(value)
+        except ValueError:
+            raise RecordError(f"{where}.quantity {shown(value)} is not a number") from None
     raise RecordError(f"{where}.quantity must be an integer, not {type(value).__name__}")
 
 

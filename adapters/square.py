@@ -9,11 +9,12 @@ options.  The format is documented field by field in ``adapters/README.md``.
 
 from collections.abc import Mapping
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 from pos_transactions.adapter import Adapter, InvalidOptions, RecordError, aware_timestamp
+from pos_transactions.bounds import decimal_from_text, shown
 from pos_transactions.lucid_id import InvalidLucidID, normalise_lucid_id
 
 STATUS_BY_STATE = {
@@ -171,12 +172,9 @@ def parse_quantity(value: Any, where: str = "") -> Decimal:
             f'{where}quantity must be a decimal string such as "2.5", not {type(value).__name__}'
         )
     try:
-        quantity = Decimal(value.strip())
-    except InvalidOperation:
-        raise RecordError(f"{where}quantity {value!r} is not a decimal number") from None
-    if not quantity.is_finite():
-        raise RecordError(f"{where}quantity {value!r} is not a decimal number")
-    return quantity
+        return decimal_from_text(value)
+    except ValueError:
+        raise RecordError(f"{where}quantity {shown(value)} is not a decimal number") from None
 
 
 def split_comma_separated(text: str) -> list[str]:

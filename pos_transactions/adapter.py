@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError
 
+from .bounds import is_bounded_text, shown
 from .canonical import Sale, SaleSchema, parse_iso_datetime
 
 _SALE_SCHEMA = SaleSchema()  # built once: a schema holds no state between loads
@@ -94,23 +95,27 @@ class Adapter(ABC):
         Return a mapping with `id`, `status` (completed, voided or open), `completed_at`
         (aware datetime or ISO-8601 string; use `canonical.localise` for local times),
         `customer_id`, `employee_id` and `lines` (each `sku`, `quantity`, `lucid_ids`).
-        Raise `RecordError` (or KeyError/TypeError/ValueError) for a record it cannot read.
+        Raise `RecordError` (or KeyError/TypeError/ValueError...) for a record it cannot read.
         """
 
     def parse(self, record: Any) -> Sale:
-        """One native record as a validated `Sale`; RecordError names what was wrong."""
+        """One native record as a validated `Sale`; RecordError names what was wrong.
+
+        Whatever bad data makes `to_canonical` or the schema raise (a missing key, a wrong
+        type, a bad number, invalid Unicode, an overflow, nesting too deep) is an invalid
+        record, never an error escaping to the caller.
+        """
         try:
             fields = self.to_canonical(record)
-        except RecordError:
-            raise
-        except KeyError as error:
-            raise RecordError(f"missing field {error}") from None
-        except (TypeError, ValueError, AttributeError) as error:
-            raise RecordError(str(error) or type(error).__name__) from None
-        try:
             return _SALE_SCHEMA.load(fields)
+        except RecordError as error:
+            raise RecordError(printable(str(error))) from None
         except ValidationError as error:
-            raise RecordError(describe_validation_error(error.messages)) from None
+            raise RecordError(printable(describe_validation_error(error.messages))) from None
+        except KeyError as error:
+            raise RecordError(printable(f"missing field {error}")) from None
+        except _DATA_ERRORS as error:
+            raise RecordError(printable(str(error) or type(error).__name__)) from None
 
     def parse_all(self, records: Iterable[Any]) -> tuple[list[Sale], list[InvalidRecord]]:
         """Parse every record; return the sales and every invalid record (none are skipped).
@@ -121,7 +126,13 @@ class Adapter(ABC):
         invalid: list[InvalidRecord] = []
         seen: set[str] = set()
         for position, record in enumerate(records):
-            label = self.record_id(record) or f"record #{position}"
+            try:
+                native_id = self.record_id(record)
+            except _DATA_ERRORS:
+                native_id = None
+            # named by its id only when the id is text that is safe to show
+            safe = isinstance(native_id, str) and native_id and is_bounded_text(native_id)
+            label = native_id if safe else f"record #{position}"
             try:
                 sale = self.parse(record)
             except RecordError as error:
@@ -135,6 +146,20 @@ class Adapter(ABC):
         return sales, invalid
 
 
+# What bad data makes Python raise: LookupError (KeyError, IndexError), ArithmeticError
+# (OverflowError, decimal errors), ValueError (UnicodeError), RecursionError (too deep).
+_DATA_ERRORS = (LookupError, TypeError, ValueError, AttributeError, ArithmeticError, RecursionError)
+MAX_REASON_LENGTH = 2_000
+
+
+def printable(reason: str) -> str:
+    """A reason safe to print and to send: lone surrogates escaped, at most about
+    `MAX_REASON_LENGTH` characters (an error must not echo a huge value back)."""
+    if len(reason) > MAX_REASON_LENGTH:
+        reason = reason[:MAX_REASON_LENGTH] + "..."
+    return reason.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def aware_timestamp(value: Any, name: str, standard: str = "ISO 8601") -> datetime:
     """A native timestamp that must carry ``Z`` or an offset, as API-born ones always do
     (Square's RFC 3339, Shopify's ISO 8601): no guessing at a local time there."""
@@ -145,10 +170,10 @@ def aware_timestamp(value: Any, name: str, standard: str = "ISO 8601") -> dateti
     try:
         moment = parse_iso_datetime(value)
     except ValueError:
-        raise RecordError(f"{name} {value!r} is not an {standard} timestamp") from None
+        raise RecordError(f"{name} {shown(value)} is not an {standard} timestamp") from None
     if moment.utcoffset() is None:
         raise RecordError(
-            f"{name} {value!r} has no UTC offset ({standard} from this POS carries one)"
+            f"{name} {shown(value)} has no UTC offset ({standard} from this POS carries one)"
         )
     return moment
 

@@ -13,6 +13,17 @@ from zoneinfo import ZoneInfo
 from dateutil.parser import isoparse
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from .bounds import (
+    MAX_LINE_LUCID_IDS,
+    MAX_LINES,
+    SURELY_INSIDE_YEARS,
+    bounded_quantity,
+    is_bounded_text,
+    is_bounded_time_text,
+    moment_problem,
+    shown,
+    text_problem,
+)
 from .lucid_id import InvalidLucidID, normalise_lucid_id
 
 
@@ -70,7 +81,10 @@ def parse_iso_datetime(text: str) -> datetime:
 
     The standard library's parser (in C) reads the common forms; dateutil's reads the rest
     of ISO-8601.  Every adapter and the schema read native times through this one function.
+    A control character anywhere is refused first: the C parser stops reading at a NUL.
     """
+    if not is_bounded_time_text(text):
+        raise ValueError("not an ISO-8601 date-time")
     try:
         return datetime.fromisoformat(text)
     except ValueError:
@@ -103,11 +117,17 @@ class AwareMomentField(fields.Field):
             try:
                 moment = parse_iso_datetime(value)
             except ValueError:
-                raise ValidationError(f"{value!r} is not an ISO-8601 date-time") from None
+                raise ValidationError(f"{shown(value)} is not an ISO-8601 date-time") from None
         if not isinstance(moment, datetime):
-            raise ValidationError(f"{value!r} is not a date-time")
+            raise ValidationError(
+                f"Not a date-time: expected a datetime or an ISO-8601 string, not "
+                f"{type(value).__name__}."
+            )
         if moment.tzinfo is None or moment.utcoffset() is None:
-            raise ValidationError(f"{value!r} has no timezone (the adapter must localise it)")
+            written = shown(value) if isinstance(value, str) else moment.isoformat()
+            raise ValidationError(f"{written} has no timezone (the adapter must localise it)")
+        if moment.year not in SURELY_INSIDE_YEARS and (problem := moment_problem(moment)):
+            raise ValidationError(problem)
         return moment
 
 
@@ -118,12 +138,15 @@ class LinesField(fields.Field):
     a chain's back-fill store can hold 100,000 sales of several lines each.  The rules are
     a line schema's: ``sku`` text or null, ``quantity`` a finite number above 0, and
     ``lucid_ids`` an optional list of LucidIDs; no other keys.  Errors are keyed by line
-    index and field name, as a nested schema's would be.
+    index and field name, as a nested schema's would be.  The bounds (lines per sale,
+    quantities, LucidIDs per line, sku length) are those of `bounds`.
     """
 
     def _deserialize(self, value, attr, data, **kwargs) -> tuple[SaleLine, ...]:
         if not isinstance(value, list):
             raise ValidationError("Not a valid list.")
+        if len(value) > MAX_LINES:
+            raise ValidationError(f"At most {MAX_LINES:,} lines per sale.")
         lines, errors = [], {}
         for index, line in enumerate(value):
             try:
@@ -147,6 +170,8 @@ def _sale_line(line: object) -> SaleLine:
     sku = line.get("sku")
     if sku is not None and not isinstance(sku, str):
         errors["sku"] = ["Not a valid string."]
+    elif sku is not None and not is_bounded_text(sku):
+        errors["sku"] = [text_problem(sku)]
     quantity = _quantity(line, errors)
     lucid_ids = _line_lucid_ids(line.get("lucid_ids", []), errors)
     if errors:
@@ -158,33 +183,44 @@ def _quantity(line: dict, errors: dict) -> Decimal | None:
     if "quantity" not in line or line["quantity"] is None:
         errors["quantity"] = ["Missing data for required field."]
         return None
-    value = line["quantity"]
     try:
-        if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-            raise ValueError
-        quantity = Decimal(value) if isinstance(value, int) else Decimal(str(value).strip())
-    except (ValueError, ArithmeticError):
-        errors["quantity"] = ["Not a valid number."]
+        return bounded_quantity(line["quantity"])
+    except ValueError as error:
+        errors["quantity"] = [str(error)]
         return None
-    if not quantity.is_finite() or quantity <= 0:
-        errors["quantity"] = ["Must be a finite number greater than 0."]
-        return None
-    return quantity
 
 
 def _line_lucid_ids(values: object, errors: dict) -> list[str]:
     if not isinstance(values, list):
         errors["lucid_ids"] = ["Not a valid list."]
         return []
+    if len(values) > MAX_LINE_LUCID_IDS:
+        errors["lucid_ids"] = [f"At most {MAX_LINE_LUCID_IDS:,} LucidIDs per line."]
+        return []
     found, problems = [], {}
     for index, value in enumerate(values):
         try:
             found.append(normalise_lucid_id(value))
         except InvalidLucidID as error:
-            problems[index] = [f"{value!r} is {error}"]
+            named = f"{shown(value)} is {error}" if isinstance(value, str) else str(error)
+            problems[index] = [named]
     if problems:
         errors["lucid_ids"] = problems
     return found
+
+
+class BoundedText(fields.String):
+    """Text within the bounds of an id (`bounds.text_problem`), checked in the field itself:
+    a marshmallow validator would cost more than the check."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        if isinstance(value, str) and is_bounded_text(value):
+            return value  # the common case, first
+        text = super()._deserialize(value, attr, data, **kwargs)
+        problem = text_problem(text)
+        if problem:
+            raise ValidationError(problem)
+        return text
 
 
 class SaleSchema(Schema):
@@ -194,11 +230,11 @@ class SaleSchema(Schema):
     decides what a local time means (see `localise`).
     """
 
-    id = fields.String(required=True, validate=validate.Regexp(r".*\S", error="must not be blank"))
+    id = BoundedText(required=True, validate=validate.Regexp(r".*\S", error="must not be blank"))
     status = fields.Enum(SaleStatus, by_value=True, required=True)
     completed_at = AwareMomentField(load_default=None, allow_none=True)
-    customer_id = fields.String(load_default=None, allow_none=True)
-    employee_id = fields.String(load_default=None, allow_none=True)
+    customer_id = BoundedText(load_default=None, allow_none=True)
+    employee_id = BoundedText(load_default=None, allow_none=True)
     lines = LinesField(required=True)
 
     @validates_schema

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import shortuuid
 
+from .bounds import is_safe_text
+
 ALPHABET = shortuuid.get_alphabet()
 LENGTH = 22
 _BASE57_ID = re.compile(f"[{re.escape(ALPHABET)}]{{{LENGTH}}}")
@@ -21,21 +23,39 @@ _HYPHENATED_UUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{1
 # ASCII order, so among 22-character ids string order is numeric order: one comparison
 # with the largest UUID's id tells whether an id decodes (and costs no big-integer maths).
 _LARGEST = shortuuid.encode(uuid.UUID(int=2**128 - 1))
+# The longest captured value looked at: a QR URL with a long query string fits easily.
+MAX_CAPTURED_LENGTH = 2_000
 
 
 class InvalidLucidID(ValueError):
-    """The value is not a LucidID in any form we accept; the message says why."""
+    """The value is not a LucidID in any form we accept.
+
+    `reason` says why in one sentence; the message reads "not a LucidID: <reason>", so it
+    stands alone and also follows the refused value ("'x' is not a LucidID: ...").
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"not a LucidID: {reason}")
+        self.reason = reason
 
 
 def normalise_lucid_id(value: object) -> str:
-    """Return the 22-character base57 LucidID that `value` denotes, or raise InvalidLucidID."""
+    """Return the 22-character base57 LucidID that `value` denotes, or raise InvalidLucidID.
+
+    Nothing else escapes, whatever the value: its length is bounded before any parsing, and
+    a URL the standard library cannot split is refused as one.
+    """
     if not isinstance(value, str):
         raise InvalidLucidID(f"a LucidID must be a string, not {type(value).__name__}")
     if _BASE57_ID.fullmatch(value) and value <= _LARGEST:
         return value  # the common case, first: already a bare id
+    if len(value) > MAX_CAPTURED_LENGTH:
+        raise InvalidLucidID(f"the value is longer than {MAX_CAPTURED_LENGTH:,} characters")
     text = value.strip()
     if not text:
         raise InvalidLucidID("a LucidID must not be empty")
+    if not is_safe_text(text, MAX_CAPTURED_LENGTH):
+        raise InvalidLucidID("the value holds a control character or invalid Unicode")
     if "/" in text:
         return _from_url(text)
     if _HYPHENATED_UUID.fullmatch(text):
@@ -51,8 +71,12 @@ def normalise_lucid_ids(values: list) -> list[str]:
 def _from_url(text: str) -> str:
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(text)
+        hostname = parts.hostname
+    except ValueError:  # "Invalid IPv6 URL" for a stray "[" or "]", a bad port
+        raise InvalidLucidID("the value is not a well-formed URL") from None
+    if parts.scheme.lower() not in ("http", "https") or not hostname:
         raise InvalidLucidID("a LucidID URL must be an http(s) URL with a host")
     segments = [segment for segment in parts.path.split("/") if segment]
     if not segments:
@@ -66,7 +90,5 @@ def _from_url(text: str) -> str:
 
 def _checked_base57(text: str) -> str:
     if not _BASE57_ID.fullmatch(text) or text > _LARGEST:
-        raise InvalidLucidID(
-            "not a LucidID: expected a 22-character base57 id, its QR-code URL or a UUID"
-        )
+        raise InvalidLucidID("expected a 22-character base57 id, its QR-code URL or a UUID")
     return text

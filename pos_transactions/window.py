@@ -12,17 +12,21 @@ from datetime import UTC, datetime, time, timedelta
 
 from dateutil.parser import isoparse
 
+from .bounds import is_safe_text
+
 PARAMETERS = {
     "start_date": ("start_date", "start_datetime"),
     "end_date": ("end_date", "end_datetime"),
 }
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only (re.ASCII): "\d" alone would also match other scripts' digits.
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _DATE_TIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}T\d{2}(:?\d{2}(:?\d{2}([.,]\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?"
+    r"\d{4}-\d{2}-\d{2}T\d{2}(:?\d{2}(:?\d{2}([.,]\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?", re.ASCII
 )
 # A "+" sent unencoded in a query string arrives as a space: "...T12:00:00 05:30".
-_UNENCODED_PLUS = re.compile(r"(T[\d:.,]+) (\d{2}(:?\d{2})?)$")
+_UNENCODED_PLUS = re.compile(r"(T[\d:.,]+) (\d{2}(:?\d{2})?)$", re.ASCII)
+MAX_VALUE_LENGTH = 64  # characters; the longest valid value has about 35
 
 
 class WindowError(ValueError):
@@ -53,6 +57,13 @@ def parse_instant(value: str, parameter: str) -> datetime:
 
     A date alone is midnight UTC of that day; a date-time without an offset is UTC.
     """
+    # Control characters are refused before strip(), which would drop some of them.
+    if not is_safe_text(value, MAX_VALUE_LENGTH):
+        raise WindowError(
+            parameter,
+            f"{parameter} must be at most {MAX_VALUE_LENGTH} characters of text without "
+            "control characters",
+        )
     text = _UNENCODED_PLUS.sub(r"\1+\2", value.strip())
     if not (_DATE.fullmatch(text) or _DATE_TIME.fullmatch(text)):
         raise WindowError(

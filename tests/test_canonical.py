@@ -8,6 +8,7 @@ import pytest
 from marshmallow import ValidationError
 
 from pos_transactions.adapter import describe_validation_error
+from pos_transactions.bounds import OUT_OF_RANGE_TIME
 from pos_transactions.canonical import (
     SaleSchema,
     SaleStatus,
@@ -111,6 +112,16 @@ def test_a_valid_sale_loads():
         ({"lines": [{"sku": 5, "quantity": 1}]}, "lines"),
         ({"lines": [{"sku": "A", "quantity": 1, "lucid_ids": "5vHqLc9etTWW3AVrEJvBez"}]}, "lines"),
         ({"lines": ["A"]}, "lines"),
+        ({"id": "S-\x00"}, "id"),
+        ({"id": "x" * 201}, "id"),
+        ({"customer_id": "\ud800"}, "customer_id"),
+        ({"employee_id": "E\n1"}, "employee_id"),
+        ({"lines": [{"sku": "x" * 201, "quantity": 1}]}, "lines"),
+        ({"lines": [{"sku": "A", "quantity": "1_000"}]}, "lines"),
+        ({"lines": [{"sku": "A", "quantity": 10**4000}]}, "lines"),
+        ({"completed_at": datetime(9999, 12, 31, 23, tzinfo=LOS_ANGELES)}, "completed_at"),
+        ({"completed_at": "0001-01-01T00:00:00+01:00"}, "completed_at"),
+        ({"completed_at": "2021-03-11T12:00:00Z\x00"}, "completed_at"),
     ],
 )
 def test_invalid_sales_name_the_field(changes, field):
@@ -176,7 +187,52 @@ def test_parse_iso_datetime(text, parsed):
     assert parse_iso_datetime(text) == parsed
 
 
-@pytest.mark.parametrize("text", ["the fourth of March", "2026-04-31T25:61:00Z", "", "99999-01-01"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the fourth of March",
+        "2026-04-31T25:61:00Z",
+        "",
+        "99999-01-01",
+        "9999-12-31T24:00:00",  # dateutil's OverflowError, as a ValueError
+        "9999-W53-7",
+        "2026-03-04T12:01:00\x00",  # the C parser would stop at the NUL and accept it
+        "2026-03-04T12:01:00Z\x00",
+        "2026-03-04\x1fT12:01:00",
+        "2026-03-04T12:01:00\ud800",
+        "2026-03-04T12:01:00" + "0" * 60,
+    ],
+)
 def test_parse_iso_datetime_refuses_what_is_not_iso(text):
     with pytest.raises(ValueError):
         parse_iso_datetime(text)
+
+
+def test_a_local_time_at_the_end_of_time_is_refused_not_overflowed():
+    moment = localise(parse_iso_datetime("9999-12-31T23:00:00"), LOS_ANGELES)
+    with pytest.raises(ValidationError) as refused:
+        SaleSchema().load(valid_sale(completed_at=moment))
+    assert refused.value.messages == {"completed_at": [OUT_OF_RANGE_TIME]}
+
+
+@pytest.mark.parametrize(
+    ("captured", "problem"),
+    [
+        (
+            "https://qr.lcdg.io/case/5vHqLc9etTWW3AVrEJvBez",
+            "lines.0.lucid_ids.0: 'https://qr.lcdg.io/case/5vHqLc9etTWW3AVrEJvBez' is not a "
+            "LucidID: a CaseID URL identifies a case, not an item's LucidID",
+        ),
+        (17, "lines.0.lucid_ids.0: not a LucidID: a LucidID must be a string, not int"),
+        (
+            "x" * 3000,
+            f"lines.0.lucid_ids.0: {'x' * 60!r}... is not a LucidID: the value is longer "
+            "than 2,000 characters",
+        ),
+    ],
+)
+def test_lucid_id_problems_read_as_one_sentence(captured, problem):
+    lines = [{"sku": "A", "quantity": 1, "lucid_ids": [captured]}]
+    with pytest.raises(ValidationError) as refused:
+        SaleSchema().load(valid_sale(lines=lines))
+    assert describe_validation_error(refused.value.messages) == problem

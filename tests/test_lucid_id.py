@@ -5,6 +5,8 @@ import shortuuid
 
 from pos_transactions.lucid_id import InvalidLucidID, normalise_lucid_id, normalise_lucid_ids
 
+from conftest import read_json
+
 LUCID_ID = "5vHqLc9etTWW3AVrEJvBez"  # LucidGreen's cross-library test vector
 ITS_UUID = "160427e7-f28e-40ee-9f7a-d473721488c8"
 
@@ -82,3 +84,44 @@ def test_only_ids_that_decode_to_a_uuid_are_accepted(value, decodes):
             normalise_lucid_id(value)
         with pytest.raises(ValueError):
             shortuuid.decode(value)  # the library agrees: no UUID
+
+
+LARGEST = "oZEq7ovRbLq6UnGMPwc8B5"  # UUID 2**128 - 1
+BEYOND_LARGEST = "oZEq7ovRbLq6UnGMPwc8B6"
+
+
+@pytest.mark.parametrize(
+    "captured",
+    [LARGEST, f" {LARGEST} ", f"https://qr.lcdg.io/{LARGEST}", f"qr.lcdg.io/{LARGEST}/"],
+)
+def test_the_largest_id_is_accepted_in_every_form(captured):
+    assert normalise_lucid_id(captured) == LARGEST
+
+
+@pytest.mark.parametrize(
+    "captured",
+    [BEYOND_LARGEST, f" {BEYOND_LARGEST} ", f"https://qr.lcdg.io/{BEYOND_LARGEST}"],
+)
+def test_one_beyond_the_largest_is_refused_in_every_form(captured):
+    with pytest.raises(InvalidLucidID, match="22-character"):
+        normalise_lucid_id(captured)
+
+
+HOSTILE = read_json("hostile-lucid-ids.json")["refused"] + [
+    ["x" * 1_000_000, "longer than 2,000 characters"],
+    ["https://qr.lcdg.io/" + "a/" * 100_000, "longer than 2,000 characters"],
+    ["[" * 1999, "22-character"],
+    [" " * 10_000, "longer than 2,000 characters"],
+]
+
+
+@pytest.mark.parametrize(("value", "reason"), HOSTILE, ids=lambda value: repr(value)[:30])
+def test_hostile_values_raise_only_invalid_lucid_id(value, reason):
+    with pytest.raises(InvalidLucidID) as refused:
+        normalise_lucid_id(value)
+    assert reason in refused.value.reason
+    assert str(refused.value) == f"not a LucidID: {refused.value.reason}"
+
+
+def test_a_long_url_within_the_bound_is_read():
+    assert normalise_lucid_id(f"https://qr.lcdg.io/{LUCID_ID}?src=" + "p" * 1900) == LUCID_ID

@@ -1,5 +1,6 @@
 """Rules 2-4: the window's parameters, the values they accept and their defaults."""
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -120,3 +121,70 @@ def test_window_errors(args, parameter, phrase):
         parse_window(args, NOW)
     assert refused.value.parameter == parameter
     assert phrase in refused.value.message
+
+
+@pytest.fixture
+def new_york_clock(monkeypatch):
+    """The process's local timezone set to New York for one test, then restored."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    assert time.timezone != 0  # the zone really changed
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("value", "utc"),
+    [
+        ("2021-03-11T12:00:00", datetime(2021, 3, 11, 12)),
+        ("2021-03-11T12:00", datetime(2021, 3, 11, 12)),
+        ("2021-03-11", datetime(2021, 3, 11)),
+        ("2021-03-11T12:00:00Z", datetime(2021, 3, 11, 12)),
+        ("2021-03-11T12:00:00-05:00", datetime(2021, 3, 11, 17)),
+    ],
+)
+def test_values_without_offset_are_utc_whatever_the_process_timezone(new_york_clock, value, utc):
+    assert parse_instant(value, "start_date") == utc
+
+
+@pytest.mark.parametrize(
+    ("value", "parameter"),
+    [
+        ("0001-01-01T00:00:00+01:00", "start_date"),  # before datetime.min in UTC
+        ("9999-12-31T23:59:59-01:00", "end_datetime"),  # after datetime.max in UTC
+    ],
+)
+def test_instants_beyond_what_utc_can_hold_are_out_of_range(value, parameter):
+    with pytest.raises(WindowError) as refused:
+        parse_instant(value, parameter)
+    assert refused.value.parameter == parameter
+    assert refused.value.message == f"{parameter} is out of range"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2021-03-11\x00",
+        "2021-03-11T12:00:00Z\x00",
+        "\x002021-03-11",
+        "2021-03-11\x1f",  # str.strip() would drop it
+        "\x1c2021-03-11",
+        "2021-03-11\t",
+        "2021-03-11\ud800",
+        "٢٠٢١-٠٣-١١",  # other scripts' digits
+        "2021-03-11T12:00:00.123456789012345678901234567890123456789012345Z",
+        "2021-03-11" + " " * 100,
+    ],
+)
+def test_control_characters_and_odd_digits_are_refused(value):
+    with pytest.raises(WindowError) as refused:
+        parse_instant(value, "start_date")
+    assert refused.value.parameter == "start_date" and "start_date" in refused.value.message
+
+
+def test_a_window_parameter_with_a_nul_is_a_400(client, load, token_headers):
+    headers = token_headers(load("rules.json"))
+    response = client.get("/api/v1/transactions/?start_date=2021-03-11%00", headers=headers)
+    assert response.status_code == 400
+    assert response.json["parameter"] == "start_date"
