@@ -32,7 +32,7 @@ SUPPRESSED = [
 settings.register_profile(
     "ci",
     derandomize=True,
-    max_examples=100,
+    max_examples=200,
     deadline=None,
     database=None,
     print_blob=True,

@@ -49,16 +49,6 @@ def encode(body: Any) -> bytes:
     return text.encode()
 
 
-def contains_raw(value: Any) -> bool:
-    if isinstance(value, Raw):
-        return True
-    if isinstance(value, dict):
-        return any(contains_raw(item) for item in value.values())
-    if isinstance(value, list):
-        return any(contains_raw(item) for item in value)
-    return False
-
-
 # --- valid building blocks: conservative, so any sane bound the service sets admits them --
 
 OFFSETS = st.builds(
