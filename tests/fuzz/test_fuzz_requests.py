@@ -23,7 +23,13 @@ window_values = st.one_of(
     st.datetimes().map(lambda moment: moment.isoformat()),
     any_unicode,
 )
-window_parameters = st.lists(
+extremes = st.sampled_from(
+    ["0001-01-01", "0001-01-01T00:00:00", "9999-12-31", "9999-12-31T23:59:59.999999"]
+)
+both_ends = st.tuples(extremes, extremes).map(
+    lambda ends: [("start_date", min(ends)), ("end_date", max(ends))]
+)  # a valid window at the edge of the calendar: its day arithmetic must not overflow
+window_parameters = both_ends | st.lists(
     st.tuples(
         st.sampled_from(sorted(WINDOW_NAMES)) | st.sampled_from(HOSTILE["window_names"]),
         window_values,
