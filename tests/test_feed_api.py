@@ -139,9 +139,22 @@ def test_no_customer_or_employee_is_null(feed):
     assert any(t["budtender_id"] is None for t in transactions)
 
 
-def test_default_window_is_yesterday_utc(client, load, token_headers, tmp_path):
+class FrozenClock(datetime):
+    """`datetime` whose now() is one fixed instant, so a test run across midnight UTC sees
+    the same "yesterday" when it places its sales as the request does when it reads them."""
+
+    frozen = datetime.now(UTC)
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.frozen if tz is None else cls.frozen.astimezone(tz)
+
+
+def test_default_window_is_yesterday_utc(client, load, token_headers, tmp_path, monkeypatch):
     """Sales placed just inside and just outside yesterday (UTC) of the real clock."""
-    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(FrozenClock, "frozen", datetime.now(UTC))
+    monkeypatch.setattr("pos_transactions.api.datetime", FrozenClock)
+    today = FrozenClock.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     store = read_json("rules.json")
     template = store["sales"][0]
     moments = {

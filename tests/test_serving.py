@@ -31,17 +31,33 @@ def environment(database_url: str) -> dict[str, str]:
     return {"PATH": os.environ["PATH"], "DATABASE_URL": database_url}
 
 
-def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
+    """Wait for the server to answer anything at `url`.
+
+    gunicorn accepts connections before its workers have booted, so on a busy machine a
+    probe may be refused, reset or time out for a while: every such failure means "not
+    yet".  Only the process exiting, or the long deadline passing, fails the test, and the
+    failure shows the server's own stderr.
+    """
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}")
+            pytest.fail(f"the server exited with {process.returncode}:\n{server_stderr(process)}")
         try:
-            requests.get(url, timeout=1)
+            requests.get(url, timeout=5)
             return
-        except (requests.ConnectionError, requests.Timeout):  # a worker still booting
-            time.sleep(0.1)
-    pytest.fail(f"nothing answered at {url} within {seconds} s")
+        except requests.RequestException:
+            time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGTERM)
+    pytest.fail(f"nothing answered at {url} within {seconds} s:\n{server_stderr(process)}")
+
+
+def server_stderr(process: subprocess.Popen) -> str:
+    """What a stopped (or stopping) server wrote to stderr, for a failure message."""
+    try:
+        return process.communicate(timeout=30)[1] or "(no stderr)"
+    except (subprocess.TimeoutExpired, ValueError):
+        return "(stderr unavailable)"
 
 
 @pytest.fixture
