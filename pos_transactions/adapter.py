@@ -84,8 +84,8 @@ class Adapter(ABC):
 
     def record_id(self, record: Any) -> str | None:
         """The native sale id, to name the record in errors; None when it has none."""
-        if isinstance(record, Mapping) and record.get("id") not in (None, ""):
-            return str(record["id"])
+        if isinstance(record, Mapping) and record.get("id") is not None:
+            return str(record["id"]).strip() or None
         return None
 
     @abstractmethod

@@ -5,8 +5,10 @@ Every scheme resolves to a `Credential`, which carries its retailer (tenancy) an
 reveals nothing about which usernames exist.
 """
 
+import re
 from dataclasses import dataclass
 
+from flask import Flask, request
 from flask_httpauth import HTTPBasicAuth, HTTPTokenAuth, MultiAuth
 
 from .credentials import check_password, check_token
@@ -20,6 +22,8 @@ token_auth = HTTPTokenAuth(scheme="Token", realm=REALM)
 bearer_auth = HTTPTokenAuth(scheme="Bearer", realm=REALM)
 basic_auth = HTTPBasicAuth(realm=REALM)
 auth = MultiAuth(token_auth, bearer_auth, basic_auth)
+# Every credential of every scheme is printable ASCII (a Basic pair is base64).
+_READABLE_AUTHORIZATION = re.compile(r"[\x20-\x7e]*")
 
 
 @basic_auth.verify_password
@@ -71,3 +75,17 @@ def auth_error(status: int):
 
 def current_retailer_id() -> str:
     return auth.current_user().retailer_id
+
+
+def refuse_unreadable_authorization():
+    """A 401 for an ``Authorization`` header that no scheme could hold, before anything
+    parses it: werkzeug's Basic decoder raises on a non-ASCII one, which would be a 500."""
+    value = request.headers.get("Authorization")
+    if value is not None and not _READABLE_AUTHORIZATION.fullmatch(value):
+        return auth_error(401)
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Call before the throttle: its own hooks read the header too."""
+    app.before_request(refuse_unreadable_authorization)

@@ -29,6 +29,12 @@ _UNENCODED_PLUS = re.compile(r"(T[\d:.,]+) (\d{2}(:?\d{2})?)$", re.ASCII)
 MAX_VALUE_LENGTH = 64  # characters; the longest valid value has about 35
 
 
+# A day's margin inside datetime's own range: serving splits a window into UTC days, and a
+# day before the first or after the last would not exist.
+EARLIEST = datetime(1, 1, 2)
+LATEST = datetime(9999, 12, 30, 23, 59, 59, 999999)
+
+
 class WindowError(ValueError):
     """A window parameter is wrong; `parameter` names it for the error body."""
 
@@ -75,12 +81,17 @@ def parse_instant(value: str, parameter: str) -> datetime:
         parsed = isoparse(text)
     except (ValueError, OverflowError) as error:
         raise WindowError(parameter, f"{parameter} is not a valid date-time: {error}") from None
-    if parsed.tzinfo is None:
-        return parsed
     try:
-        return parsed.astimezone(UTC).replace(tzinfo=None)
+        instant = parsed if parsed.tzinfo is None else parsed.astimezone(UTC).replace(tzinfo=None)
     except OverflowError:
-        raise WindowError(parameter, f"{parameter} is out of range") from None
+        instant = None
+    if instant is None or not EARLIEST <= instant <= LATEST:
+        raise WindowError(
+            parameter,
+            f"{parameter} is out of range: it must lie between {EARLIEST.date()} and "
+            f"{LATEST.date()}",
+        )
+    return instant
 
 
 def parse_window(args: Mapping[str, list[str]], now: datetime) -> Window:

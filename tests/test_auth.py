@@ -130,6 +130,8 @@ def basic_raw(pair: bytes) -> dict[str, str]:
         {"Authorization": "Token " + "t" * 6000},  # longer than any secret
         {"Authorization": "Token abc\x00def"},
         {"Authorization": "Token caf\xe9"},  # a latin-1 byte in the header
+        {"Authorization": "Basic \xa0"},  # werkzeug's Basic decoder raises on non-ASCII
+        {"Authorization": "Basic caf\xe9=="},
         {"Authorization": "Bearer \x7f"},
         {"Authorization": ""},
         {"Authorization": "   "},

@@ -153,13 +153,30 @@ def test_values_without_offset_are_utc_whatever_the_process_timezone(new_york_cl
     [
         ("0001-01-01T00:00:00+01:00", "start_date"),  # before datetime.min in UTC
         ("9999-12-31T23:59:59-01:00", "end_datetime"),  # after datetime.max in UTC
+        ("9999-12-31T23:59:59.999999", "end_date"),  # no UTC day after it to split at
+        ("9999-12-31", "start_date"),
+        ("0001-01-01", "start_date"),  # no UTC day before it
     ],
 )
 def test_instants_beyond_what_utc_can_hold_are_out_of_range(value, parameter):
     with pytest.raises(WindowError) as refused:
         parse_instant(value, parameter)
     assert refused.value.parameter == parameter
-    assert refused.value.message == f"{parameter} is out of range"
+    assert refused.value.message == (
+        f"{parameter} is out of range: it must lie between 0001-01-02 and 9999-12-30"
+    )
+
+
+@pytest.mark.parametrize("value", ["0001-01-02", "9999-12-30T23:59:59.999999"])
+def test_the_range_ends_are_windows_the_feed_can_serve(client, load, token_headers, value):
+    """A window at either end of the range is served (an empty list), not a 500."""
+    retailer_id = load("rules.json")
+    response = client.get(
+        f"/api/v1/transactions/?start_date={value}&end_date={value}",
+        headers=token_headers(retailer_id),
+    )
+    assert response.status_code == 201
+    assert response.json == []
 
 
 @pytest.mark.parametrize(
