@@ -125,7 +125,7 @@ class Adapter(ABC):
         sales: list[Sale] = []
         invalid: list[InvalidRecord] = []
         seen: set[str] = set()
-        for position, record in enumerate(records):
+        for position, record in enumerate(records, start=1):  # counted as people count
             try:
                 native_id = self.record_id(record)
             except _DATA_ERRORS:

@@ -16,7 +16,7 @@ from .feed import stream_feed
 from .json_body import BodyError, read_json_array
 from .models import Retailer
 from .sales import write_sales
-from .stores import InvalidStore, make_adapter, read_sales
+from .stores import InvalidStore, push_adapter, read_sales
 from .window import WindowError, parse_window
 from .write_retry import write_attempts
 
@@ -81,9 +81,8 @@ def push_sales():
     for attempt in write_attempts():  # a push racing another of the same sales is retried
         with attempt, new_session() as session, session.begin():
             retailer = session.get(Retailer, retailer_id)
-            adapter_name = request.args.get("adapter") or retailer.adapter
             try:
-                adapter = make_adapter(adapter_name, retailer.timezone, retailer.adapter_options)
+                adapter = push_adapter(retailer, request.args.get("adapter"))
             except (LookupError, InvalidOptions) as error:
                 return error_response(400, str(error), parameter="adapter")
             sales = read_sales(adapter, records, "request body")

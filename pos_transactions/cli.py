@@ -1,7 +1,10 @@
 """The ``pos-transactions`` command: thin click commands over the modules that do the work.
 
-It finds its application by itself (no FLASK_APP): `main` is a FlaskGroup bound to
-`create_app`.  Machine-readable output goes to stdout; notices go to stderr.
+It finds its application by itself (no FLASK_APP): `main` hands every command a
+`ScriptInfo` bound to `create_app`.  It is not a FlaskGroup, whose ``run``, ``shell`` and
+``routes`` commands and ``--app``/``--env-file``/``--debug`` options are for developing a
+Flask application, not for running this service.  Machine-readable output goes to stdout;
+notices go to stderr.
 """
 
 import json
@@ -9,7 +12,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, ScriptInfo
 from sqlalchemy import func, select
 
 from . import create_app
@@ -33,7 +36,17 @@ from .window import Window
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+class ServiceGroup(AppGroup):
+    """A click group whose commands run in an application context made by `create_app`
+    (or by the application a test's ``app.test_cli_runner()`` hands in)."""
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        if "obj" not in extra and "obj" not in self.context_settings:
+            extra["obj"] = ScriptInfo(create_app=create_app, set_debug_flag=False)
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+
+@click.group(cls=ServiceGroup)
 def main() -> None:
     """Serve a POS's sales to LucidRetail as the Retail Transactions API."""
 
@@ -72,9 +85,13 @@ def _load_or_exit(session, paths: list[Path]) -> list[LoadedStore]:
     try:
         loaded = load_store_files(session, paths)
     except InvalidStores as error:
-        for store_error in error.errors:
-            _notice(f"{store_error.source}: invalid, nothing was loaded")
-            for problem in store_error.problems:
+        invalid = {store_error.source: store_error for store_error in error.errors}
+        for path in dict.fromkeys(map(str, paths)):
+            if path not in invalid:
+                _notice(f"{path}: valid, but not loaded because another store is invalid")
+                continue
+            _notice(f"{path}: invalid, nothing was loaded")
+            for problem in invalid[path].problems:
                 _notice(f"  {problem}")
         raise SystemExit(1) from None
     session.commit()
@@ -160,12 +177,16 @@ def adapters_command() -> None:
     help="Folder of fixture stores to load.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=2, show_default=True)
 def demo_command(fixtures: Path, host: str, port: int, workers: int) -> None:
     """Load the fixture stores, print fresh credentials and a curl line, and serve."""
-    from .server import serve
+    from .server import port_problem, serve
 
+    # Before anything is loaded or printed: credentials and curl lines for a server that
+    # cannot start would only mislead.
+    if problem := port_problem(host, port):
+        raise click.ClickException(f"{problem}; pick another with --port, e.g. --port {port + 1}")
     upgrade_or_exit()
     with new_session() as session:
         for store in _load_or_exit(session, sorted(fixtures.glob("*.json"))):

@@ -6,6 +6,10 @@ not UTF-8; when it nests deeper than `MAX_DEPTH`; when any object repeats a key 
 key is a mistake to report, not a value to guess); or when it is not valid JSON.  The depth
 is measured before parsing and without recursion, so a body nested 10,000 deep costs a
 linear scan, not a ``RecursionError``.
+
+The body is read as JSON whatever its ``Content-Type`` says (``curl -d`` sends
+``application/x-www-form-urlencoded`` unless told otherwise); only when it cannot be read
+does the error also say that it was not sent as ``application/json``, in case that is why.
 """
 
 import json
@@ -13,6 +17,8 @@ import re
 from typing import Any
 
 from flask import Request
+
+from .bounds import shown
 
 # Deep enough for every POS's native record (a Square order nests 7 levels), far below
 # where any recursive code on the way (the json module, marshmallow, adapters) could fail.
@@ -108,7 +114,22 @@ def parse_strict_json(raw: bytes, max_depth: int = MAX_DEPTH) -> Any:
 
 def read_json_array(request: Request, max_bytes: int) -> list:
     """The body as a JSON array, whatever its ``Content-Type`` says."""
-    body = parse_strict_json(read_body(request, max_bytes))
+    raw = read_body(request, max_bytes)
+    try:
+        body = parse_strict_json(raw)
+    except BodyError as error:
+        raise BodyError(error.status, error.message + content_type_hint(request)) from None
     if not isinstance(body, list):
-        raise BodyError(400, "the body must be a JSON array of native sale records")
+        message = "the body must be a JSON array of native sale records"
+        raise BodyError(400, message + content_type_hint(request))
     return body
+
+
+def content_type_hint(request: Request) -> str:
+    """A clause for an unreadable body's error naming the content type it was sent as,
+    when that is not JSON; empty when it was."""
+    if request.is_json:
+        return ""
+    if not request.mimetype:
+        return " (it was sent without a Content-Type; send JSON as application/json)"
+    return f" (it was sent as {shown(request.mimetype)}; send JSON as application/json)"

@@ -3,8 +3,9 @@
 LucidGreen's "uuid" type is a 22-character base57 ShortUUID (the `shortuuid` library's
 default alphabet).  A LucidID's QR code holds ``https://qr.lcdg.io/<LucidID>``, so scanners
 hand POS systems the whole URL; some POS systems store the id as a classic hyphenated UUID.
-All of these become the bare 22-character id.  A CaseID URL (``.../case/<id>``) labels a
-shipping case, not an item, and is refused.
+All of these become the bare 22-character id.  A CaseID URL labels a shipping case, not an
+item, and is refused: LucidGreen writes them ``.../case/<id>``, ``.../collection/<id>`` and
+``.../c/<id>``.
 """
 
 import re
@@ -23,6 +24,8 @@ _HYPHENATED_UUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{1
 # ASCII order, so among 22-character ids string order is numeric order: one comparison
 # with the largest UUID's id tells whether an id decodes (and costs no big-integer maths).
 _LARGEST = shortuuid.encode(uuid.UUID(int=2**128 - 1))
+# The path segment before the id in a CaseID URL, in every spelling LucidGreen's code uses.
+CASE_ID_SEGMENTS = frozenset({"case", "collection", "c"})
 # The longest captured value looked at: a QR URL with a long query string fits easily.
 MAX_CAPTURED_LENGTH = 2_000
 
@@ -81,7 +84,7 @@ def _from_url(text: str) -> str:
     segments = [segment for segment in parts.path.split("/") if segment]
     if not segments:
         raise InvalidLucidID("the URL has no LucidID at the end of its path")
-    if len(segments) > 1 and segments[-2].lower() == "case":
+    if len(segments) > 1 and segments[-2].lower() in CASE_ID_SEGMENTS:
         raise InvalidLucidID("a CaseID URL identifies a case, not an item's LucidID")
     if len(segments) > 1:
         raise InvalidLucidID("a LucidID URL has the id as its only path segment")

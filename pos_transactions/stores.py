@@ -82,6 +82,18 @@ def make_adapter(name: str, timezone: str, options: dict | None = None) -> Adapt
     return get_adapter(name)(ZoneInfo(timezone), options)
 
 
+def push_adapter(retailer: Retailer, requested: str | None = None) -> Adapter:
+    """The adapter that reads a push for `retailer`: its store's adapter with the store's
+    options, or the `requested` one (``?adapter=``) with that adapter's defaults.
+
+    A store's options were written for the store's adapter (a CSV column mapping means
+    nothing to ``generic``), so they go only to that adapter.
+    """
+    name = requested or retailer.adapter
+    options = retailer.adapter_options if name == retailer.adapter else None
+    return make_adapter(name, retailer.timezone, options)
+
+
 def read_sales(
     adapter: Adapter, sales: Any, source: str, base_dir: Path | None = None
 ) -> list[Sale]:

@@ -13,6 +13,7 @@ A vendor proves an adapter in a few lines of their own test module::
 
 and pytest runs every ``test_*`` method below against it.  Our own built-in adapters run
 exactly this kit (tests/adapters/), and a meta-test checks that every installed adapter does.
+The kit needs pytest, which a plain install lacks: ``pip install 'pos-transactions[kit]'``.
 """
 
 import configparser
@@ -23,7 +24,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
-import pytest
+try:
+    import pytest
+except ImportError as missing:  # say how to get it, not only that it is missing
+    raise ImportError(
+        "the adapter kit needs pytest: pip install 'pos-transactions[kit]'", name=missing.name
+    ) from missing
 
 from .adapter import Adapter, RecordError
 from .adapter_registry import get_adapter

@@ -19,10 +19,13 @@ PARAMETERS = {
     "end_date": ("end_date", "end_datetime"),
 }
 
-# ASCII digits only (re.ASCII): "\d" alone would also match other scripts' digits.
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+# ISO-8601's extended (2021-03-11T12:00:00Z) and basic (20210311T120000Z) formats; the
+# time's colons are optional either way.  ASCII digits only (re.ASCII): "\d" alone would
+# also match other scripts' digits.
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{8}", re.ASCII)
 _DATE_TIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}T\d{2}(:?\d{2}(:?\d{2}([.,]\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?", re.ASCII
+    r"(\d{4}-\d{2}-\d{2}|\d{8})T\d{2}(:?\d{2}(:?\d{2}([.,]\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?",
+    re.ASCII,
 )
 # A "+" sent unencoded in a query string arrives as a space: "...T12:00:00 05:30".
 _UNENCODED_PLUS = re.compile(r"(T[\d:.,]+) (\d{2}(:?\d{2})?)$", re.ASCII)
@@ -74,8 +77,8 @@ def parse_instant(value: str, parameter: str) -> datetime:
     if not (_DATE.fullmatch(text) or _DATE_TIME.fullmatch(text)):
         raise WindowError(
             parameter,
-            f"{parameter} must be an ISO-8601 date (2021-03-11) or date-time "
-            "(2021-03-11T12:00:00Z, 2021-03-11T04:00:00-08:00)",
+            f"{parameter} must be an ISO-8601 date (2021-03-11 or 20210311) or date-time "
+            "(2021-03-11T12:00:00Z, 2021-03-11T04:00:00-08:00, 20210311T120000Z)",
         )
     try:
         parsed = isoparse(text)

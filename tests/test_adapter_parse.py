@@ -111,10 +111,10 @@ def test_reasons_are_printable_and_bounded():
     ("native_id", "label"),
     [
         ("T-1", "T-1"),
-        ("T-\x00", "record #0"),
-        ("T-\ud800", "record #0"),
-        ("x" * 201, "record #0"),
-        ("", "record #0"),
+        ("T-\x00", "record #1"),
+        ("T-\ud800", "record #1"),
+        ("x" * 201, "record #1"),
+        ("", "record #1"),
     ],
 )
 def test_records_are_named_by_id_only_when_the_id_is_safe_to_name(native_id, label):
@@ -124,7 +124,7 @@ def test_records_are_named_by_id_only_when_the_id_is_safe_to_name(native_id, lab
 
 def test_a_record_id_that_cannot_be_read_names_the_record_by_position():
     _, invalid = ADAPTER.parse_all([output({}), ValueError("unnamed")])
-    assert invalid[0].record == "record #1" and invalid[0].reason == "unnamed"
+    assert invalid[0].record == "record #2" and invalid[0].reason == "unnamed"
 
 
 @pytest.mark.parametrize(

@@ -180,6 +180,10 @@ def test_line_errors_say_which_line_and_field():
         ("2026-03-04T12:01:00Z", datetime(2026, 3, 4, 12, 1, tzinfo=UTC)),
         ("2026-04-02T18:25:31.512Z", datetime(2026, 4, 2, 18, 25, 31, 512000, tzinfo=UTC)),
         ("20260304T1201", datetime(2026, 3, 4, 12, 1)),
+        # the basic format, as the window takes it
+        ("20260415", datetime(2026, 4, 15)),
+        ("20260415T120000Z", datetime(2026, 4, 15, 12, tzinfo=UTC)),
+        ("20260415T120000+0100", datetime(2026, 4, 15, 11, tzinfo=UTC)),
         ("2026-W10-3T12:01", datetime(2026, 3, 4, 12, 1)),  # an ISO week date: dateutil's part
     ],
 )

@@ -2,11 +2,17 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from pos_transactions.cli import main
+from pos_transactions.cli_options import as_cli_message
+from pos_transactions.server import port_problem
 
 from conftest import DATA, read_json
 
@@ -31,7 +37,7 @@ def test_load_fixture_is_idempotent(runner, cli):
 def test_an_invalid_store_loads_nothing_and_lists_every_bad_record(runner, cli):
     result = runner.invoke(cli, ["load-fixture", RULES, str(DATA / "invalid.json")])
     assert result.exit_code == 1
-    for record in ("BAD-URL", "BAD-ID", "BAD-TIME", "BAD-STATUS", "NO-LINES", "record #6", "OK-1"):
+    for record in ("BAD-URL", "BAD-ID", "BAD-TIME", "BAD-STATUS", "NO-LINES", "record #7", "OK-1"):
         assert f"  {record}:" in result.stderr, record
     assert "CaseID" in result.stderr and "more than once" in result.stderr
     # the valid store given alongside was not loaded either: all or nothing
@@ -163,3 +169,79 @@ def test_the_command_finds_its_app_from_any_directory(database_url, tmp_path):
         timeout=60,
     )
     assert feed.returncode == 0 and len(json.loads(feed.stdout)) == 4
+
+
+def test_an_invalid_store_says_the_valid_ones_were_not_loaded_either(runner, cli):
+    invalid = str(DATA / "invalid.json")
+    result = runner.invoke(cli, ["load-fixture", RULES, invalid])
+    assert result.exit_code == 1
+    assert f"{RULES}: valid, but not loaded because another store is invalid\n" in result.stderr
+    assert f"{invalid}: invalid, nothing was loaded\n" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("window", "message"),
+    [
+        (["--start", "tomorrow"], "Error: --start must be an ISO-8601 date (2021-03-11 or"),
+        (["--end", "2021-03-11\x00"], "Error: --end must be at most 64 characters"),
+        (["--start", "2021-03-12", "--end", "2021-03-11"], "Error: --start is later than --end"),
+    ],
+)
+def test_a_bad_window_is_named_by_its_flag(runner, cli, window, message):
+    runner.invoke(cli, ["load-fixture", RULES])
+    result = runner.invoke(cli, ["transactions", "rules-store", *window])
+    assert result.exit_code == 2 and message in result.output
+    assert "start_date" not in result.output and "end_date" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("api", "cli_message"),
+    [
+        ("start_date must be an ISO-8601 date", "--start must be an ISO-8601 date"),
+        ("start_date is later than end_date", "--start is later than --end"),
+        ("end_date is out of range", "--end is out of range"),
+        ("start_datetime is out of range", "start_datetime is out of range"),  # not a flag
+    ],
+)
+def test_window_messages_name_the_flags(api, cli_message):
+    assert as_cli_message(api) == cli_message
+
+
+@pytest.fixture
+def busy_port():
+    """A port something else is listening on, for as long as the test runs."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield listener.getsockname()[1]
+
+
+def test_demo_on_a_busy_port_says_so_before_loading_or_printing(runner, cli, busy_port):
+    result = runner.invoke(cli, ["demo", "--port", str(busy_port)])
+    assert result.exit_code == 1
+    assert f"port {busy_port} on 127.0.0.1 is already in use" in result.output
+    assert f"pick another with --port, e.g. --port {busy_port + 1}" in result.output
+    assert "curl" not in result.output and "token" not in result.output
+    feed = runner.invoke(cli, ["transactions", "greenleaf-oakland"])
+    assert "no retailer 'greenleaf-oakland'" in feed.output  # nothing was loaded
+
+
+def test_port_problem_tells_a_free_port_from_a_busy_one(busy_port):
+    assert port_problem("127.0.0.1", 0) is None  # any free port
+    assert (
+        port_problem("127.0.0.1", busy_port) == f"port {busy_port} on 127.0.0.1 is already in use"
+    )
+    assert port_problem("no-such-host.invalid", 8000).startswith("cannot listen on")
+
+
+def test_help_shows_only_this_service():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    options = result.output.split("Options:")[1].split("Commands:")[0]
+    assert options.split() == ["--help", "Show", "this", "message", "and", "exit."]
+    commands = {
+        line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line
+    }
+    ours = {"init-db", "db", "load-fixture", "create-credentials", "revoke-credentials"}
+    assert ours | {"transactions", "adapters", "demo", "lucid"} <= commands
+    assert not commands & {"run", "shell", "routes", "limiter"}

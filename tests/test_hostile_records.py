@@ -79,7 +79,7 @@ def test_a_hostile_record_is_a_400_naming_it(app, push, case):
     response = push(as_json_text([record(case)]), case["adapter"])
     assert response.status_code == 400, response.get_data(as_text=True)
     [problem] = response.json["invalid_records"]
-    assert problem["record"] == label(case, 0)
+    assert problem["record"] == label(case, 1)
     assert case["reason"] in problem["reason"]
     assert stored_sales(app) == 0
 
@@ -104,7 +104,7 @@ def test_load_fixture_lists_every_hostile_record(runner, cli, tmp_path):
         path = tmp_path / f"hostile-{adapter}.json"
         path.write_text(as_json_text(store))
         paths.append(str(path))
-        expected += [label(case, position) for position, case in enumerate(cases)]
+        expected += [label(case, position) for position, case in enumerate(cases, start=1)]
     result = runner.invoke(cli, ["load-fixture", *paths])
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit)

@@ -41,6 +41,9 @@ def test_base57_ids_keep_their_case():
     [
         (f"https://qr.lcdg.io/case/{LUCID_ID}", "CaseID"),
         (f"https://qr.lcdg.io/CASE/{LUCID_ID}/", "CaseID"),
+        (f"https://qr.lcdg.io/collection/{LUCID_ID}", "CaseID"),
+        (f"https://qr.lcdg.io/c/{LUCID_ID}", "CaseID"),
+        (f"qr.lcdg.io/C/{LUCID_ID}?src=label", "CaseID"),
         ("https://qr.lcdg.io/", "no LucidID"),
         (f"https://qr.lcdg.io/extra/{LUCID_ID}", "only path segment"),
         (f"ftp://qr.lcdg.io/{LUCID_ID}", "http"),

@@ -20,17 +20,19 @@ NOW = datetime(2021, 4, 3, 15, 42, 7, tzinfo=UTC)
         ("2021-03-11T12:00:00", datetime(2021, 3, 11, 12)),  # no offset: UTC
         ("2021-03-11T12:00:00.123456Z", datetime(2021, 3, 11, 12, 0, 0, 123456)),
         ("2021-03-11T12:00Z", datetime(2021, 3, 11, 12)),
-        ("20210311T120000Z", None),
+        # ISO-8601's basic format, wherever the extended one is accepted
+        ("20210311", datetime(2021, 3, 11)),
+        ("20210311T120000Z", datetime(2021, 3, 11, 12)),
+        ("20210311T120000+0100", datetime(2021, 3, 11, 11)),
+        ("20210311T120000 0530", datetime(2021, 3, 11, 6, 30)),
+        ("20210311T1200-08", datetime(2021, 3, 11, 20)),
+        ("20210311T120000.5", datetime(2021, 3, 11, 12, 0, 0, 500000)),
         ("2021-03-11", datetime(2021, 3, 11)),  # a date alone: midnight UTC
         (" 2021-03-11 ", datetime(2021, 3, 11)),
     ],
 )
 def test_values_parse_to_utc(value, utc):
-    if utc is None:
-        with pytest.raises(WindowError):
-            parse_instant(value, "start_date")
-    else:
-        assert parse_instant(value, "start_date") == utc
+    assert parse_instant(value, "start_date") == utc
 
 
 @pytest.mark.parametrize(
@@ -43,6 +45,11 @@ def test_values_parse_to_utc(value, utc):
         "2021-03",
         "2021",
         "1615464000",
+        "202103",  # basic format needs the whole date
+        "2021031",
+        "20211301",
+        "20210311T",
+        "20210311T1",
         "2021-03-11T25:00:00Z",
         "2021-03-11T12:00:00+99:00",
         "2021-03-11T12:00:00 PST",
@@ -205,3 +212,16 @@ def test_a_window_parameter_with_a_nul_is_a_400(client, load, token_headers):
     response = client.get("/api/v1/transactions/?start_date=2021-03-11%00", headers=headers)
     assert response.status_code == 400
     assert response.json["parameter"] == "start_date"
+
+
+def test_the_feed_takes_the_basic_format_as_the_extended_one(client, load, token_headers):
+    headers = token_headers(load("rules.json"))
+    basic = client.get(
+        "/api/v1/transactions/?start_date=20210311&end_date=20210312T000000Z", headers=headers
+    )
+    extended = client.get(
+        "/api/v1/transactions/?start_date=2021-03-11&end_date=2021-03-12T00:00:00Z",
+        headers=headers,
+    )
+    assert basic.status_code == extended.status_code == 201
+    assert basic.json == extended.json and len(basic.json) == 4

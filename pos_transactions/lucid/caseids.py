@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from urllib.parse import quote, urlsplit
 
+from ..lucid_id import CASE_ID_SEGMENTS
 from .client import LucidRetailClient, LucidRetailError, expect, json_of, lucidretail_words
 
 IMPORT_PATH = "/api/v1.2/caseids/import/"
@@ -56,14 +57,15 @@ class CaseOutcome:
 
 
 def case_id_from_scan(text: str) -> str:
-    """A CaseID as typed or as scanned from its QR code (``https://qr.lcdg.io/case/<id>``)."""
+    """A CaseID as typed or as scanned from its QR code (``https://qr.lcdg.io/case/<id>``;
+    LucidGreen also writes ``/collection/<id>`` and ``/c/<id>``)."""
     text = text.strip()
     if "/" not in text:
         return text
     segments = [
         s for s in urlsplit(text if "://" in text else "https://" + text).path.split("/") if s
     ]
-    if len(segments) != 2 or segments[0].lower() != "case":
+    if len(segments) != 2 or segments[0].lower() not in CASE_ID_SEGMENTS:
         raise ValueError(f"{text!r} is not a CaseID QR code (expected .../case/<CaseID>)")
     return segments[1]
 

@@ -205,7 +205,7 @@ def test_a_row_without_a_receipt_is_named_by_its_position(receipt, reason):
     with pytest.raises(InvalidStore) as refused:
         read_sales(denver_adapter(), rows, "push")
     (problem,) = refused.value.problems
-    assert problem.record == "record #1"
+    assert problem.record == "record #2"
     assert reason in problem.reason
 
 

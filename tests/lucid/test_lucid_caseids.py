@@ -62,6 +62,8 @@ def test_planned_outcome(status, planned):
         ("VfwFQFQhehaPrsZrHym2ha", "VfwFQFQhehaPrsZrHym2ha"),
         ("https://qr.lcdg.io/case/VfwFQFQhehaPrsZrHym2ha", "VfwFQFQhehaPrsZrHym2ha"),
         ("qr.lcdg.io/case/VfwFQFQhehaPrsZrHym2ha/", "VfwFQFQhehaPrsZrHym2ha"),
+        ("https://qr.lcdg.io/collection/VfwFQFQhehaPrsZrHym2ha", "VfwFQFQhehaPrsZrHym2ha"),
+        ("https://qr.lcdg.io/C/VfwFQFQhehaPrsZrHym2ha", "VfwFQFQhehaPrsZrHym2ha"),
     ],
 )
 def test_case_id_from_scan(scanned, case_id):
