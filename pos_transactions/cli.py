@@ -63,7 +63,7 @@ def load_fixture_command(paths: tuple[Path, ...]) -> None:
         done = store.summary
         click.echo(
             f"{store.retailer_id}: {done.created} created, {done.updated} updated, "
-            f"{done.unchanged} unchanged"
+            f"{done.unchanged} unchanged, {done.stale} stale"
         )
 
 
