@@ -3,9 +3,9 @@
 Writing is idempotent per (retailer, native sale id): a sale sent again unchanged is left
 alone, a changed one (a later void, a corrected line) replaces its earlier version unless
 it is older than what is stored (`versions`: counted stale, never undoing a newer version
-or a void), and its `transaction_id` never changes because it derives from the native id.  Every write also
-marks the UTC days it touched as changed (`feed_days.invalidate`), so no cached day of the
-feed outlives the sales it was built from.
+or a void), and its `transaction_id` never changes because it derives from the native id.
+Every write also marks the UTC days it touched as changed (`feed_days.invalidate`), so no
+cached day of the feed outlives the sales it was built from.
 """
 
 import hashlib

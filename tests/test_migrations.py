@@ -28,7 +28,6 @@ from pos_transactions.schema import (
     current,
     heads,
     parse_flag,
-    schema_state,
     script_directory,
     upgrade,
     upgrade_on_start,
