@@ -91,7 +91,7 @@ def double_sales_and_unsold_returns(
     last_sale: dict[str, str] = {}
     doubles: dict[str, list[str]] = {}
     unsold: dict[str, list[str]] = {}
-    for _moment_, is_return, event in sorted(events, key=lambda entry: entry[:2]):
+    for _when, is_return, event in sorted(events, key=lambda entry: entry[:2]):
         for lucid_id in dict.fromkeys(event["items"]):
             held_out = out.get(lucid_id, lucid_id in sold_before)
             if is_return and not held_out:
