@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from . import create_app
 from .adapter_registry import installed_adapters
-from .cli_credentials import credential_rows, print_credential_table
+from .cli_credentials import checked_label, credential_rows, print_credential_table
 from .cli_db import db, upgrade_or_exit
 from .cli_options import window_options
 from .credentials import Scope, create_credential, list_credentials, revoke_credential
@@ -91,7 +91,11 @@ def _load_or_exit(session, paths: list[Path]) -> list[LoadedStore]:
     show_default=True,
     help="feed: read the transactions (LucidRetail); ingest: push sales (the POS).",
 )
-@click.option("--label", help='Who holds it, e.g. "LucidRetail prod" (list-credentials shows it).')
+@click.option(
+    "--label",
+    callback=checked_label,
+    help='Who holds it, e.g. "LucidRetail prod" (list-credentials shows it).',
+)
 @click.option("--json", "as_json", is_flag=True, help="Print only a JSON object on stdout.")
 def create_credentials_command(
     retailer_id: str, scope: str, label: str | None, as_json: bool

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import click
 
+from .bounds import text_problem
 from .canonical import format_utc
 from .models import Credential
 
@@ -43,3 +44,14 @@ def print_credential_table(rows: list[dict]) -> None:
     for line in cells:
         padded = (cell.ljust(width) for cell, width in zip(line, widths, strict=True))
         click.echo("  ".join(padded).rstrip())
+
+
+def checked_label(_context: click.Context, _parameter: click.Parameter, label: str | None):
+    """A label within the bounds of any stored text (200 characters, no control
+    characters); blank is no label."""
+    if label is None or not label.strip():
+        return None
+    problem = text_problem(label)
+    if problem:
+        raise click.BadParameter(problem)
+    return label.strip()
