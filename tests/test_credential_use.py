@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from pos_transactions.credentials import Scope, use_is_due
 from pos_transactions.db import get_engine, new_session
+from pos_transactions.feed_days import LOCK_WAIT_MS
 from pos_transactions.models import Credential
 
 STORE = "rules.json"
@@ -140,6 +141,10 @@ def test_a_poll_neither_fails_nor_waits_when_last_use_cannot_be_recorded(
     username, secret = credential(retailer)
     with app.app_context():
         engine = get_engine()
+    statements = []
+    sa.event.listen(
+        engine, "before_cursor_execute", lambda *args: statements.append(args[2].strip())
+    )
     with engine.connect() as holder:
         if engine.dialect.name == "sqlite":
             holder.exec_driver_sql("BEGIN IMMEDIATE")
@@ -153,3 +158,9 @@ def test_a_poll_neither_fails_nor_waits_when_last_use_cannot_be_recorded(
     assert "credential use not recorded (OperationalError)" in caplog.text
     assert secret not in caplog.text
     assert credentials(app, retailer)[username].last_used_at is None
+    brief = {
+        "sqlite": f"PRAGMA busy_timeout={LOCK_WAIT_MS}",
+        "postgresql": f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'",
+    }
+    updating = next(i for i, sql in enumerate(statements) if sql.startswith("UPDATE credential"))
+    assert brief[engine.dialect.name] in statements[:updating]  # waited only briefly
