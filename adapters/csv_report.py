@@ -106,9 +106,7 @@ class CsvReportAdapter(Adapter):
                     + ", ".join(repr(columns[name]) for name in disagreeing)
                 )
         if first["voided"] and first["returned"]:
-            raise RecordError(
-                f"{record.rows[0].where}: a receipt is voided or returned, not both"
-            )
+            raise RecordError(f"{record.rows[0].where}: a receipt is voided or returned, not both")
         return {
             "id": record.id,
             "status": receipt_status(first["voided"], first["returned"]),

@@ -150,6 +150,15 @@ def test_a_database_from_f8a907a_upgrades_with_everything_intact(
         assert current(connection) == HEAD
         assert differences_from_models(connection) == []
         assert every_row(connection) == before  # sales, credential, registry, pseudonym key
+        added = connection.execute(
+            sa.text(
+                "SELECT (SELECT count(*) FROM sale WHERE modified_at IS NOT NULL"
+                " OR original_id IS NOT NULL),"
+                " (SELECT count(*) FROM credential WHERE label IS NOT NULL"
+                " OR last_used_at IS NOT NULL)"
+            )
+        ).one()
+        assert tuple(added) == (0, 0)  # 0002's columns: empty, so every row means what it did
     for query, answer in served["answers"].items():
         response = client.get(f"/api/v1/transactions/?{query}", headers=headers)
         assert response.status_code == 201
