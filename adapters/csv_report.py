@@ -31,6 +31,9 @@ DEFAULT_COLUMNS = {
     "sku": "SKU",
     "quantity": "Quantity",
     "lucid_ids": "LucidIDs",
+    "modified_at": "Modified At",  # optional: when the POS last changed the receipt
+    "returned": "Returned",  # optional flag: the receipt takes units back
+    "original_id": "Original Receipt #",  # optional: the receipt a return takes back
 }
 REQUIRED_COLUMNS = ("receipt", "completed_at", "quantity")
 OPTION_DEFAULTS = {"columns": {}, "delimiter": ",", "time_format": None}
@@ -102,29 +105,37 @@ class CsvReportAdapter(Adapter):
                     f"{row.where} disagrees with {record.rows[0].where} on "
                     + ", ".join(repr(columns[name]) for name in disagreeing)
                 )
+        if first["voided"] and first["returned"]:
+            raise RecordError(f"{record.rows[0].where}: a receipt is voided or returned, not both")
         return {
             "id": record.id,
-            "status": "voided" if first["voided"] else "completed",
+            "status": receipt_status(first["voided"], first["returned"]),
             "completed_at": first["completed_at"],
             "customer_id": first["customer"],
             "employee_id": first["employee"],
             "lines": [self._line(row, columns) for row in record.rows],
+            "modified_at": first["modified_at"],
+            "original_id": first["original_id"] or None,
         }
 
     def _sale_fields(self, row: Row, columns: Mapping[str, str]) -> dict[str, Any]:
         moment = cell(row, columns["completed_at"], required=True)
-        voided = cell(row, columns["voided"])
+        modified = cell(row, columns["modified_at"])
         try:
             return {
-                "completed_at": localise(
-                    parse_local_time(moment, self.options["time_format"]), self.timezone
-                ),
+                "completed_at": self._local_time(moment),
                 "customer": cell(row, columns["customer"]) or None,
                 "employee": cell(row, columns["employee"]) or None,
-                "voided": parse_flag(voided),
+                "voided": parse_flag(cell(row, columns["voided"])),
+                "returned": parse_flag(cell(row, columns["returned"])),
+                "modified_at": self._local_time(modified) if modified else None,
+                "original_id": cell(row, columns["original_id"]),
             }
         except ValueError as error:
             raise RecordError(f"{row.where}: {error}") from None
+
+    def _local_time(self, text: str) -> datetime:
+        return localise(parse_local_time(text, self.options["time_format"]), self.timezone)
 
     def _line(self, row: Row, columns: Mapping[str, str]) -> dict[str, Any]:
         try:
@@ -254,6 +265,10 @@ def cell(row: Row, column: str, required: bool = False) -> str:
     if required and not value.strip():
         raise RecordError(f"{row.where}: {column!r} is empty")
     return value.strip()
+
+
+def receipt_status(voided: bool, returned: bool) -> str:
+    return "voided" if voided else "returned" if returned else "completed"
 
 
 def parse_flag(text: str) -> bool:

@@ -1,6 +1,8 @@
 """The `generic` adapter: sales already in our canonical shape, as the fixture format shows.
 
-``completed_at`` may carry an offset; without one it is the store's local time.
+``completed_at`` and ``modified_at`` may carry an offset; without one they are the store's
+local time.  ``status`` is completed, voided, open or returned (a return names the sale it
+takes back in ``original_id``, when the POS knows it).
 """
 
 from collections.abc import Mapping
@@ -24,16 +26,18 @@ class GenericAdapter(Adapter):
         return {
             "id": record["id"],
             "status": record["status"],
-            "completed_at": self._moment(record.get("completed_at")),
+            "completed_at": self._moment(record.get("completed_at"), "completed_at"),
             "customer_id": record.get("customer_id"),
             "employee_id": record.get("employee_id"),
             "lines": lines,
+            "modified_at": self._moment(record.get("modified_at"), "modified_at"),
+            "original_id": record.get("original_id"),
         }
 
-    def _moment(self, value: Any) -> Any:
+    def _moment(self, value: Any, name: str) -> Any:
         if not isinstance(value, str):
             return value
         try:
             return localise(parse_iso_datetime(value), self.timezone)
         except ValueError:
-            raise RecordError(f"completed_at {shown(value)} is not an ISO-8601 date-time") from None
+            raise RecordError(f"{name} {shown(value)} is not an ISO-8601 date-time") from None

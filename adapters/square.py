@@ -4,12 +4,17 @@ Square has no LucidID field, so retailers capture the scanned QR code either in 
 item's ``metadata`` (a string map an integration writes) or in its free-text ``note`` (what
 a budtender types or scans at the register).  Both are read here.  Square tracks no staff
 member on an order; a store that records one in the order's metadata names that key in its
-options.  The format is documented field by field in ``adapters/README.md``.
+options.  A return is its own order (Square's "return order") whose ``returns[]`` hold
+the ``return_line_items`` and the ``source_order_id`` of the sale; an exchange's order holds
+both, and is read as two records: the sale, and its return (``<id>:return``).  The order's
+``updated_at`` is its version.  The format is documented field by field in
+``adapters/README.md``.
 """
 
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,6 +34,7 @@ DEFAULT_OPTIONS = {
     "employee_metadata_key": None,
 }
 LUCIDGREEN_HOST = "lcdg.io"
+RETURN_SUFFIX = ":return"  # the native id of an exchange's return half
 # Punctuation a person types around a code in a note: "(id)", "id.", "'id'", "id,".
 _NOTE_TOKEN_EDGES = "()[]{}<>\"'.,;:!?"
 
@@ -42,22 +48,74 @@ class SquareAdapter(Adapter):
     def check_options(self) -> None:
         check_options(self.options)
 
+    def records(self, sales: Any, base_dir: Path | None = None) -> list[Any]:
+        """The orders, with each exchange (sold and returned items in one order) split in two:
+        the order's sale, and its return under ``<id>:return``."""
+        records = []
+        for order in super().records(sales, base_dir):
+            records += split_exchange(order)
+        return records
+
     def to_canonical(self, record: Any) -> Mapping[str, Any]:
         if not isinstance(record, Mapping):
             raise RecordError(f"an order must be a JSON object, not {type(record).__name__}")
         options = self.options
+        returned = return_line_items(record)
         status = order_status(record["state"])
+        if returned and status == "completed":
+            status = "returned"
+        items = returned or list_field(record, "line_items")
+        where = "return_line_items" if returned else "line_items"
         return {
             "id": text_field(record, "id", required=True),
             "status": status,
             "completed_at": order_time(record, status),
             "customer_id": text_field(record, "customer_id"),
             "employee_id": employee_id(record, options["employee_metadata_key"]),
-            "lines": [
-                line(item, position, options)
-                for position, item in enumerate(list_field(record, "line_items"))
-            ],
+            "lines": [line(item, position, options, where) for position, item in enumerate(items)],
+            "modified_at": optional_time(record, "updated_at"),
+            "original_id": original_order_id(record) if status == "returned" else None,
         }
+
+
+def split_exchange(order: Any) -> list[Any]:
+    """An order that both sells (``line_items``) and takes back (``returns``) as two records;
+    any other order as it is."""
+    if not isinstance(order, Mapping) or not order.get("line_items") or not order.get("returns"):
+        return [order]
+    order_id = order.get("id")
+    return_id = order_id + RETURN_SUFFIX if isinstance(order_id, str) else order_id
+    return [{**order, "returns": []}, {**order, "id": return_id, "line_items": []}]
+
+
+def return_line_items(record: Mapping[str, Any]) -> list[Any]:
+    """Every ``returns[].return_line_items[]`` of an order, in order."""
+    items = []
+    for position, entry in enumerate(list_field(record, "returns")):
+        if not isinstance(entry, Mapping):
+            raise RecordError(f"returns[{position}] must be an object")
+        items += list_field(entry, "return_line_items")
+    return items
+
+
+def original_order_id(record: Mapping[str, Any]) -> str | None:
+    """The sale a return order takes back: its returns' ``source_order_id``, when they all
+    name the same one (an unlinked return has none)."""
+    named = {
+        entry.get("source_order_id")
+        for entry in list_field(record, "returns")
+        if isinstance(entry, Mapping)
+    }
+    if len(named) != 1:
+        return None
+    (source,) = named
+    if source is not None and not isinstance(source, str):
+        raise RecordError("returns[].source_order_id must be a string")
+    return source
+
+
+def optional_time(record: Mapping[str, Any], name: str) -> datetime | None:
+    return None if record.get(name) is None else aware_timestamp(record[name], name, "RFC 3339")
 
 
 def check_options(options: Mapping[str, Any]) -> None:
@@ -139,11 +197,14 @@ def employee_id(record: Mapping[str, Any], metadata_key: str | None) -> str | No
     return found
 
 
-def line(item: Any, position: int, options: Mapping[str, Any]) -> dict[str, Any]:
-    """One ``OrderLineItem`` as a canonical line; `position` names it in errors."""
-    where = f"line_items[{position}]."
+def line(
+    item: Any, position: int, options: Mapping[str, Any], field: str = "line_items"
+) -> dict[str, Any]:
+    """One ``OrderLineItem`` (or ``OrderReturnLineItem``: the same fields) as a canonical
+    line; `field` and `position` name it in errors."""
+    where = f"{field}[{position}]."
     if not isinstance(item, Mapping):
-        raise RecordError(f"line_items[{position}] must be an object, not {type(item).__name__}")
+        raise RecordError(f"{field}[{position}] must be an object, not {type(item).__name__}")
     if "quantity" not in item:
         raise RecordError(f"{where}quantity is missing")
     lucid_ids = []

@@ -92,9 +92,11 @@ class Adapter(ABC):
     def to_canonical(self, record: Any) -> Mapping[str, Any]:
         """Translate one native record into the canonical sale's fields.
 
-        Return a mapping with `id`, `status` (completed, voided or open), `completed_at`
-        (aware datetime or ISO-8601 string; use `canonical.localise` for local times),
-        `customer_id`, `employee_id` and `lines` (each `sku`, `quantity`, `lucid_ids`).
+        Return a mapping with `id`, `status` (completed, voided, open or returned),
+        `completed_at` (aware datetime or ISO-8601 string; use `canonical.localise` for local
+        times), `customer_id`, `employee_id` and `lines` (each `sku`, `quantity`,
+        `lucid_ids`); optionally `modified_at` (the record's version, aware) and, on a
+        return, `original_id` (the sale it takes back).
         Raise `RecordError` (or KeyError/TypeError/ValueError...) for a record it cannot read.
         """
 

@@ -15,8 +15,7 @@ from .errors import error_response
 from .feed import stream_feed
 from .json_body import BodyError, read_json_array
 from .models import Retailer
-from .sales import write_sales
-from .stores import InvalidStore, push_adapter, read_sales
+from .stores import InvalidStore, push_adapter, read_sales, write_checked
 from .window import WindowError, parse_window
 from .write_retry import write_attempts
 
@@ -86,9 +85,10 @@ def push_sales():
             except (LookupError, InvalidOptions) as error:
                 return error_response(400, str(error), parameter="adapter")
             sales = read_sales(adapter, records, "request body")
-            summary = write_sales(session, retailer_id, sales)
+            summary = write_checked(session, retailer_id, sales, "request body")
     return {
         "created": summary.created,
         "updated": summary.updated,
         "unchanged": summary.unchanged,
+        "stale": summary.stale,
     }, 201

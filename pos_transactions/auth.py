@@ -2,7 +2,8 @@
 
 Every scheme resolves to a `Credential`, which carries its retailer (tenancy) and its scope
 (the role a view requires).  A failure says the same thing whatever went wrong, so it
-reveals nothing about which usernames exist.
+reveals nothing about which usernames exist.  A success records the credential's use, at
+most once a minute (`credentials.record_use`), for a person rotating credentials.
 """
 
 import re
@@ -11,8 +12,8 @@ from dataclasses import dataclass
 from flask import Flask, request
 from flask_httpauth import HTTPBasicAuth, HTTPTokenAuth, MultiAuth
 
-from .credentials import check_password, check_token
-from .db import new_session
+from .credentials import check_password, check_token, now_utc, record_use, use_is_due
+from .db import get_engine, new_session
 from .errors import error_response
 
 REALM = "pos-transactions"
@@ -52,7 +53,13 @@ class Caller:
 
 
 def _caller(credential) -> Caller | None:
-    return None if credential is None else Caller(credential.retailer_id, credential.scope)
+    """The caller a checked credential stands for; its use recorded when that is due."""
+    if credential is None:
+        return None
+    now = now_utc()
+    if use_is_due(credential.last_used_at, now):
+        record_use(get_engine(), credential.id, now)
+    return Caller(credential.retailer_id, credential.scope)
 
 
 @token_auth.get_user_roles

@@ -31,6 +31,7 @@ class SaleStatus(StrEnum):
     COMPLETED = "completed"
     VOIDED = "voided"
     OPEN = "open"  # not yet completed (a Square OPEN or DRAFT order): valid, never reported
+    RETURNED = "returned"  # units taken back: stored for the audit, never reported
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Sale:
     customer_id: str | None
     employee_id: str | None
     lines: tuple[SaleLine, ...] = field(default_factory=tuple)
+    modified_at: datetime | None = None  # when the POS last changed it: orders versions
+    original_id: str | None = None  # a return's: the native id of the sale it takes back
 
     @property
     def lucid_ids(self) -> list[str]:
@@ -236,11 +239,21 @@ class SaleSchema(Schema):
     customer_id = BoundedText(load_default=None, allow_none=True)
     employee_id = BoundedText(load_default=None, allow_none=True)
     lines = LinesField(required=True)
+    modified_at = AwareMomentField(load_default=None, allow_none=True)
+    original_id = BoundedText(load_default=None, allow_none=True)
 
     @validates_schema
     def check_completed_at(self, data: dict, **kwargs) -> None:
         if data.get("status") is not SaleStatus.OPEN and data.get("completed_at") is None:
-            raise ValidationError("a completed or voided sale needs its time", "completed_at")
+            raise ValidationError(
+                "a completed, voided or returned sale needs its time", "completed_at"
+            )
+
+    @validates_schema
+    def check_original_id(self, data: dict, **kwargs) -> None:
+        """Only a return names an original sale: on a sale it would mean nothing."""
+        if data.get("original_id") and data.get("status") is not SaleStatus.RETURNED:
+            raise ValidationError("only a returned sale names an original sale", "original_id")
 
     @post_load
     def make_sale(self, data: dict, **kwargs) -> Sale:
@@ -251,6 +264,8 @@ class SaleSchema(Schema):
             customer_id=_blank_to_none(data["customer_id"]),
             employee_id=_blank_to_none(data["employee_id"]),
             lines=data["lines"],
+            modified_at=data["modified_at"],
+            original_id=_blank_to_none(data["original_id"]),
         )
 
 

@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 
 from . import create_app
 from .adapter_registry import installed_adapters
+from .cli_credentials import checked_label, credential_rows, print_credential_table
 from .cli_db import db, upgrade_or_exit
 from .cli_options import window_options
-from .credentials import Scope, create_credential, revoke_credential
+from .credentials import Scope, create_credential, list_credentials, revoke_credential
 from .db import get_engine, new_session
 from .feed import feed_document
 from .lucid.cli import lucid
@@ -76,7 +77,7 @@ def load_fixture_command(paths: tuple[Path, ...]) -> None:
         done = store.summary
         click.echo(
             f"{store.retailer_id}: {done.created} created, {done.updated} updated, "
-            f"{done.unchanged} unchanged"
+            f"{done.unchanged} unchanged, {done.stale} stale"
         )
 
 
@@ -107,12 +108,19 @@ def _load_or_exit(session, paths: list[Path]) -> list[LoadedStore]:
     show_default=True,
     help="feed: read the transactions (LucidRetail); ingest: push sales (the POS).",
 )
+@click.option(
+    "--label",
+    callback=checked_label,
+    help='Who holds it, e.g. "LucidRetail prod" (list-credentials shows it).',
+)
 @click.option("--json", "as_json", is_flag=True, help="Print only a JSON object on stdout.")
-def create_credentials_command(retailer_id: str, scope: str, as_json: bool) -> None:
+def create_credentials_command(
+    retailer_id: str, scope: str, label: str | None, as_json: bool
+) -> None:
     """Make a credential for a retailer; its secret is shown once, now."""
     with new_session() as session, session.begin():
         try:
-            credential = create_credential(session, retailer_id, Scope(scope))
+            credential = create_credential(session, retailer_id, Scope(scope), label)
         except UnknownRetailer as error:
             raise click.ClickException(str(error)) from None
     if as_json:
@@ -131,6 +139,22 @@ def create_credentials_command(retailer_id: str, scope: str, as_json: bool) -> N
     click.echo(f"password:  {credential.secret}\ntoken:     {credential.secret}")
     _notice("Send it as 'Authorization: Token <token>' (LucidRetail), Bearer, or HTTP Basic.")
     _notice("The secret is stored only as a hash: this is the only time it is shown.")
+
+
+@main.command("list-credentials")
+@click.argument("retailer_id")
+@click.option("--json", "as_json", is_flag=True, help="Print only a JSON array on stdout.")
+def list_credentials_command(retailer_id: str, as_json: bool) -> None:
+    """List a retailer's credentials (never their secrets): which to revoke when rotating."""
+    with new_session() as session:
+        try:
+            rows = credential_rows(list_credentials(session, retailer_id))
+        except UnknownRetailer as error:
+            raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(rows))
+    else:
+        print_credential_table(rows)
 
 
 @main.command("revoke-credentials")

@@ -2,21 +2,28 @@
 
 One secret serves every scheme: it is the HTTP Basic password and the ``Token``/``Bearer``
 token.  A retailer may hold several credentials at once, so LucidRetail's can be rotated
-(create the new one, paste it into LucidRetail, revoke the old) without downtime.
+(create the new one, paste it into LucidRetail, revoke the old) without downtime; each
+carries an optional label and when it was last used, so a person can tell which is which.
 """
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import Engine, or_, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from .feed_days import LOCK_WAIT_MS, waiting_briefly
 from .models import Credential
 from .stores import existing_retailer
+
+log = logging.getLogger(__name__)
+USE_RESOLUTION = timedelta(seconds=60)  # last use is recorded at most this often
 
 
 class Scope(StrEnum):
@@ -30,6 +37,7 @@ class NewCredential:
     secret: str
     retailer_id: str
     scope: Scope
+    label: str | None = None
 
 
 def hash_secret(secret: str) -> bytes:
@@ -53,8 +61,9 @@ def plausible(value: str, max_length: int) -> bool:
 
 
 def create_credential(
-    session: Session, retailer_id: str, scope: Scope = Scope.FEED
+    session: Session, retailer_id: str, scope: Scope = Scope.FEED, label: str | None = None
 ) -> NewCredential:
+    """A new credential; `label` says, in a person's words, who holds it."""
     existing_retailer(session, retailer_id)
     username = "pt_" + secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
@@ -64,10 +73,56 @@ def create_credential(
             secret_hash=hash_secret(secret),
             retailer_id=retailer_id,
             scope=scope.value,
-            created_at=_now(),
+            created_at=now_utc(),
+            label=label or None,
         )
     )
-    return NewCredential(username, secret, retailer_id, scope)
+    return NewCredential(username, secret, retailer_id, scope, label or None)
+
+
+def list_credentials(session: Session, retailer_id: str) -> list[Credential]:
+    """The retailer's credentials, revoked ones included, oldest first."""
+    existing_retailer(session, retailer_id)
+    return list(
+        session.scalars(
+            select(Credential)
+            .where(Credential.retailer_id == retailer_id)
+            .order_by(Credential.created_at, Credential.id)
+        )
+    )
+
+
+def use_is_due(last_used_at: datetime | None, now: datetime) -> bool:
+    """Whether a successful authentication should record its use: at most once per
+    `USE_RESOLUTION` per credential, so a poll costs no write."""
+    return last_used_at is None or now - last_used_at >= USE_RESOLUTION
+
+
+def record_use(engine: Engine, credential_id: int, now: datetime) -> None:
+    """Record that a credential authenticated at `now`, on its own short transaction.
+
+    Knowing when a credential was last used is for a person rotating it, never a reason to
+    fail or hold up a request: the write waits for another writer's lock only briefly (a
+    long store load holds SQLite's), and a failure is logged and forgotten.  The condition
+    in the UPDATE keeps concurrent workers from recording the same minute twice.
+    """
+    try:
+        with engine.connect() as writer, waiting_briefly(writer), writer.begin():
+            if writer.dialect.name == "postgresql":
+                writer.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
+            writer.execute(
+                update(Credential)
+                .where(
+                    Credential.id == credential_id,
+                    or_(
+                        Credential.last_used_at.is_(None),
+                        Credential.last_used_at <= now - USE_RESOLUTION,
+                    ),
+                )
+                .values(last_used_at=now)
+            )
+    except SQLAlchemyError as error:
+        log.info("credential use not recorded (%s)", type(error).__name__)
 
 
 def revoke_credential(session: Session, username: str) -> bool:
@@ -77,7 +132,7 @@ def revoke_credential(session: Session, username: str) -> bool:
     )
     if credential is None:
         return False
-    credential.revoked_at = _now()
+    credential.revoked_at = now_utc()
     return True
 
 
@@ -106,5 +161,6 @@ def check_token(session: Session, token: str) -> Credential | None:
     return credential
 
 
-def _now() -> datetime:
+def now_utc() -> datetime:
+    """Now as stored: naive UTC."""
     return datetime.now(UTC).replace(tzinfo=None)

@@ -131,7 +131,7 @@ def keep_day(
     `version` was read.  Caching is an optimisation: a poll never waits for a writer (a long
     store load holding the lock) to cache a day, and a failure is logged, not raised."""
     try:
-        with connection.engine.connect() as writer, _waiting_briefly(writer), writer.begin():
+        with connection.engine.connect() as writer, waiting_briefly(writer), writer.begin():
             if writer.dialect.name == "postgresql":
                 writer.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
             _store(writer, retailer_id, day, version, document)
@@ -158,7 +158,7 @@ def _store(writer: Connection, retailer_id: str, day: date, version: int | None,
 
 
 @contextmanager
-def _waiting_briefly(writer: Connection) -> Iterator[None]:
+def waiting_briefly(writer: Connection) -> Iterator[None]:
     """SQLite's lock wait is per connection, not per transaction: shorten it for this write
     and give the pooled connection back with the wait it had."""
     if writer.dialect.name != "sqlite":

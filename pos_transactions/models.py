@@ -57,6 +57,8 @@ class Credential(Base):
     scope: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    label: Mapped[str | None] = mapped_column(String(200))  # who holds it, in a person's words
+    last_used_at: Mapped[datetime | None]  # to the minute: see `credentials.record_use`
 
 
 class Sale(Base):
@@ -81,6 +83,8 @@ class Sale(Base):
     reported: Mapped[bool]
     feed_json: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]
+    modified_at: Mapped[datetime | None]  # when the POS last changed it (see `versions`)
+    original_id: Mapped[str | None] = mapped_column(String(200))  # a return's original sale
 
 
 class FeedDay(Base):

@@ -1,10 +1,11 @@
 """Writing canonical sales: pseudonymise, pre-build the feed object, upsert by native id.
 
 Writing is idempotent per (retailer, native sale id): a sale sent again unchanged is left
-alone, a changed one (a later void, a corrected line) replaces its earlier version, and its
-`transaction_id` never changes because it derives from the native id.  Every write also
-marks the UTC days it touched as changed (`feed_days.invalidate`), so no cached day of the
-feed outlives the sales it was built from.
+alone, a changed one (a later void, a corrected line) replaces its earlier version unless
+it is older than what is stored (`versions`: counted stale, never undoing a newer version
+or a void), and its `transaction_id` never changes because it derives from the native id.
+Every write also marks the UTC days it touched as changed (`feed_days.invalidate`), so no
+cached day of the feed outlives the sales it was built from.
 """
 
 import hashlib
@@ -27,6 +28,7 @@ from .canonical import SaleLine, SaleStatus
 from .feed_days import invalidate, invalidate_all
 from .models import Sale, ServiceSetting
 from .pseudonym import KEY_SETTING, pseudonym
+from .versions import Outcome, VersionConflicts, conflict_reason, outcome
 
 FEED_FORMAT_SETTING = "feed_format"
 BATCH = 2000
@@ -39,12 +41,14 @@ class WriteSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    stale: int = 0  # older than the stored version, or un-voiding a void: skipped
 
     def __add__(self, other: "WriteSummary") -> "WriteSummary":
         return WriteSummary(
             self.created + other.created,
             self.updated + other.updated,
             self.unchanged + other.unchanged,
+            self.stale + other.stale,
         )
 
 
@@ -72,6 +76,8 @@ def sale_columns(key: bytes, retailer_id: str, sale: CanonicalSale) -> dict[str,
     state = "\x1f".join(
         (sale.status.value, str(transacted_on), consumer_id or "", budtender_id or "", lines)
     )
+    if sale.original_id is not None:  # appended only when present: older fingerprints hold
+        state += "\x1f" + sale.original_id
     return {
         "native_id": sale.id,
         "transaction_id": transaction_id,
@@ -81,6 +87,8 @@ def sale_columns(key: bytes, retailer_id: str, sale: CanonicalSale) -> dict[str,
         "budtender_id": budtender_id,
         "lines": lines,
         "fingerprint": hashlib.sha256(state.encode()).hexdigest(),
+        "modified_at": _naive_utc(sale.modified_at),
+        "original_id": sale.original_id,
         **feed_columns(sale, transaction_id, consumer_id, budtender_id),
     }
 
@@ -122,7 +130,10 @@ def write_sales(session: Session, retailer_id: str, sales: Iterable[CanonicalSal
     version differs), not `created`.  The sales' ids are distinct (`Adapter.parse_all`).
     Rows are written in native-id order, and the touched days invalidated once, in day order,
     so that concurrent writers on PostgreSQL take their locks in one order (no deadlock
-    between two pushes of the same sales).
+    between two pushes of the same sales).  A record older than its stored version is
+    skipped and counted `stale` (`versions.outcome`); one that contradicts it at the same
+    `modified_at` raises VersionConflicts (naming every such record) after all were checked,
+    and the caller rolls the whole write back.
     """
     _begin_writing(session)
     key = pseudonym_key(session)
@@ -130,10 +141,14 @@ def write_sales(session: Session, retailer_id: str, sales: Iterable[CanonicalSal
     ordered = sorted(sales, key=attrgetter("id"))
     summary = WriteSummary()
     touched_days: set[date | None] = set()
+    conflicts: dict[str, str] = {}
     for start in range(0, len(ordered), BATCH):
-        written, days = _write_batch(session, key, retailer_id, ordered[start : start + BATCH], now)
+        batch = ordered[start : start + BATCH]
+        written, days = _write_batch(session, key, retailer_id, batch, now, conflicts)
         summary += written
         touched_days |= days
+    if conflicts:
+        raise VersionConflicts(conflicts)
     invalidate(session, retailer_id, touched_days - {None})
     return summary
 
@@ -153,9 +168,15 @@ def _begin_writing(session: Session) -> None:
 
 
 def _write_batch(
-    session: Session, key: bytes, retailer_id: str, sales: list[CanonicalSale], now: datetime
+    session: Session,
+    key: bytes,
+    retailer_id: str,
+    sales: list[CanonicalSale],
+    now: datetime,
+    conflicts: dict[str, str],
 ) -> tuple[WriteSummary, set[date | None]]:
-    """Write one batch of distinct sales, sorted by native id; its summary and touched days."""
+    """Write one batch of distinct sales, sorted by native id; its summary and touched days.
+    Records that conflict with their stored version are added to `conflicts`, not written."""
     columns = {sale.id: sale_columns(key, retailer_id, sale) for sale in sales}
     existing = _stored(session, retailer_id, list(columns))
     created = _insert_new(
@@ -171,23 +192,50 @@ def _write_batch(
     if raced:  # another writer inserted them since we looked: now they are theirs, stored
         existing |= _stored(session, retailer_id, raced)
     touched_days = {_day(columns[native_id]["transacted_on"]) for native_id in created}
-    updates = []
+    updates, newer_versions, stale = [], [], 0
     for native_id, before in existing.items():
         row = columns[native_id]
-        if before.fingerprint != row["fingerprint"]:
+        decided = outcome(
+            before.status,
+            before.modified_at,
+            before.fingerprint == row["fingerprint"],
+            row["status"],
+            row["modified_at"],
+        )
+        if decided is Outcome.UPDATE:
             updates.append({"id": before.id, "updated_at": now, **row})
             touched_days.add(_day(before.transacted_on))  # a moved sale leaves its old day
             touched_days.add(_day(row["transacted_on"]))
-    if updates:
-        session.execute(update(Sale), updates)
-    summary = WriteSummary(len(created), len(updates), len(existing) - len(updates))
-    return summary, touched_days
+        elif decided is Outcome.UNCHANGED and _advances(before.modified_at, row["modified_at"]):
+            newer_versions.append({"id": before.id, "modified_at": row["modified_at"]})
+        elif decided is Outcome.STALE:
+            stale += 1
+        elif decided is Outcome.CONFLICT:
+            conflicts[native_id] = conflict_reason(row["modified_at"])
+    for rows in (updates, newer_versions):
+        if rows:
+            session.execute(update(Sale), rows)
+    unchanged = len(existing) - len(updates) - stale - len(conflicts.keys() & existing.keys())
+    return WriteSummary(len(created), len(updates), unchanged, stale), touched_days
+
+
+def _advances(stored: datetime | None, incoming: datetime | None) -> bool:
+    """Whether an unchanged record still moves the stored version forward (so that a later
+    record is compared with the newest moment the POS vouched for)."""
+    return incoming is not None and (stored is None or incoming > stored)
 
 
 def _stored(session: Session, retailer_id: str, native_ids: list[str]) -> dict[str, Any]:
     """The stored rows of `native_ids`, locked (PostgreSQL) until the transaction ends."""
     rows = session.execute(
-        select(Sale.native_id, Sale.id, Sale.fingerprint, Sale.transacted_on)
+        select(
+            Sale.native_id,
+            Sale.id,
+            Sale.fingerprint,
+            Sale.transacted_on,
+            Sale.status,
+            Sale.modified_at,
+        )
         .where(Sale.retailer_id == retailer_id, Sale.native_id.in_(native_ids))
         .order_by(Sale.native_id)
         .with_for_update()

@@ -25,6 +25,7 @@ from .adapter_registry import get_adapter
 from .canonical import Sale
 from .models import Retailer
 from .sales import WriteSummary, write_sales
+from .versions import VersionConflicts
 
 RETAILER_ID = r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}"
 
@@ -154,7 +155,19 @@ def load_store(
         )
     )
     session.flush()
-    return LoadedStore(retailer["id"], write_sales(session, retailer["id"], sales))
+    return LoadedStore(retailer["id"], write_checked(session, retailer["id"], sales, source))
+
+
+def write_checked(
+    session: Session, retailer_id: str, sales: list[Sale], source: str
+) -> WriteSummary:
+    """`write_sales`, with records that contradict their stored version (same modified_at,
+    other content) reported as invalid records of `source`; the caller rolls back."""
+    try:
+        return write_sales(session, retailer_id, sales)
+    except VersionConflicts as error:
+        problems = [InvalidRecord(name, reason) for name, reason in error.records.items()]
+        raise InvalidStore(source, problems) from None
 
 
 def load_store_files(session: Session, paths: list[Path]) -> list[LoadedStore]:

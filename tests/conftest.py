@@ -119,3 +119,29 @@ def token_headers(credential):
 
 def read_json(name: str):
     return json.loads((DATA / name).read_text())
+
+
+@pytest.fixture
+def push(client, load, tmp_path, token_headers):
+    """A push-only retailer (set up by a store with no sales) and a function that pushes
+    generic records for it; ``push.feed()`` is its feed over March 2021."""
+    path = tmp_path / "empty.json"
+    path.write_text(json.dumps(read_json("rules.json") | {"sales": []}))
+    retailer = load(path)
+    ingest = token_headers(retailer, Scope.INGEST)
+
+    def send(body, query: str = "", **kwargs):
+        if not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+        return client.post(
+            "/api/v1/sales/" + query,
+            data=body,
+            content_type="application/json",
+            headers=ingest,
+            **kwargs,
+        )
+
+    feed = "/api/v1/transactions/?start_date=2021-03-01&end_date=2021-04-01"
+    send.retailer = retailer
+    send.feed = lambda: client.get(feed, headers=token_headers(retailer)).json
+    return send

@@ -10,8 +10,10 @@ from alembic.runtime.migration import MigrationContext
 
 from pos_transactions.lucid import models as _lucid_models  # noqa: F401  (registers the tables)
 from pos_transactions.models import Base
+from pos_transactions.schema import script_directory
 
 F8A907A = Path(__file__).parent / "data" / "f8a907a"
+BASELINE = script_directory().get_revision("0001").module.baseline_metadata()
 BASELINE_TABLES = [
     "retailer", "credential", "sale", "feed_day", "service_setting",
     "lucid_connection", "lucid_registry",
@@ -42,11 +44,15 @@ def load_f8a907a(database_url: str) -> dict:
 
 
 def every_row(connection: sa.Connection) -> dict[str, list[tuple]]:
-    """Every row of every baseline table, in primary-key order."""
+    """Every row of every baseline table, in primary-key order: the baseline's columns (the
+    ones f8a907a wrote; later revisions add columns that such rows leave empty)."""
     rows = {}
     for name in BASELINE_TABLES:
         table = sa.Table(name, sa.MetaData(), autoload_with=connection)
-        ordered = connection.execute(sa.select(table).order_by(*table.primary_key.columns))
+        baseline = [table.c[column.name] for column in BASELINE.tables[name].columns]
+        ordered = connection.execute(
+            sa.select(*baseline).order_by(*table.primary_key.columns)
+        )
         rows[name] = [tuple(row) for row in ordered]
     return rows
 

@@ -90,4 +90,4 @@ def test_getting_a_broken_adapter_is_a_clear_error(broken_adapters, name, reason
 def test_stores_still_load_beside_a_broken_adapter(broken_adapters, runner, cli):
     result = runner.invoke(cli, ["load-fixture", str(DATA / "rules.json")])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "rules-store: 8 created, 0 updated, 0 unchanged\n"
+    assert result.stdout == "rules-store: 8 created, 0 updated, 0 unchanged, 0 stale\n"

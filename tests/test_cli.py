@@ -30,8 +30,8 @@ def test_load_fixture_is_idempotent(runner, cli):
     first = runner.invoke(cli, ["load-fixture", RULES])
     second = runner.invoke(cli, ["load-fixture", RULES])
     assert first.exit_code == second.exit_code == 0
-    assert "rules-store: 8 created, 0 updated, 0 unchanged" in first.stdout
-    assert "rules-store: 0 created, 0 updated, 8 unchanged" in second.stdout
+    assert "rules-store: 8 created, 0 updated, 0 unchanged, 0 stale" in first.stdout
+    assert "rules-store: 0 created, 0 updated, 8 unchanged, 0 stale" in second.stdout
 
 
 def test_an_invalid_store_loads_nothing_and_lists_every_bad_record(runner, cli):

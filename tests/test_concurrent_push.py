@@ -105,7 +105,7 @@ def test_a_push_that_keeps_losing_races_is_a_503_not_a_500(app, client, monkeypa
     def deadlocked(*arguments):
         raise database_error(OperationalError, "40P01")
 
-    monkeypatch.setattr("pos_transactions.api.write_sales", deadlocked)
+    monkeypatch.setattr("pos_transactions.stores.write_sales", deadlocked)
     response = push(read_json("push-sales.json"))
     assert response.status_code == 503 and response.is_json
 
@@ -195,7 +195,9 @@ def test_identical_pushes_at_once_to_real_workers_all_succeed(database_url, star
         again = requests.post(
             base + "/sales/", data=body, headers=json_headers(ingest), timeout=300
         )
-        assert again.json() == {"created": 0, "updated": 0, "unchanged": SALES_PER_PUSH}
+        assert again.json() == {
+            "created": 0, "updated": 0, "unchanged": SALES_PER_PUSH, "stale": 0
+        }
     window = "/transactions/?start_date=2021-03-11&end_date=2021-03-14"
     served = requests.get(base + window, headers={"Authorization": f"Token {feed}"}, timeout=300)
     reported = [sale for sale in new_sales("R", SALES_PER_PUSH) if is_served(sale)]

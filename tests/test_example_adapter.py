@@ -46,7 +46,7 @@ def test_the_adapters_command_lists_the_example_and_its_distribution(runner, cli
 def test_the_sample_store_loads_and_is_served_by_the_feed(app, runner, cli, client, token_headers):
     loaded = runner.invoke(cli, ["load-fixture", str(SAMPLE_STORE)])
     assert loaded.exit_code == 0, loaded.output
-    assert loaded.stdout == f"{RETAILER}: 6 created, 0 updated, 0 unchanged\n"
+    assert loaded.stdout == f"{RETAILER}: 6 created, 0 updated, 0 unchanged, 0 stale\n"
 
     response = client.get(MARCH, headers=token_headers(RETAILER))
     assert response.status_code == 201
@@ -105,7 +105,7 @@ def test_tickets_can_be_pushed_with_an_ingest_credential(
         "/api/v1/sales/", json=store["sales"], headers=token_headers(RETAILER, Scope.INGEST)
     )
     assert pushed.status_code == 201
-    assert pushed.get_json() == {"created": 6, "updated": 0, "unchanged": 0}
+    assert pushed.get_json() == {"created": 6, "updated": 0, "unchanged": 0, "stale": 0}
     assert len(client.get(MARCH, headers=token_headers(RETAILER)).get_json()) == 3
 
 

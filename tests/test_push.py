@@ -45,14 +45,14 @@ def stored_sales(app) -> int:
 def test_a_push_creates_sales_and_answers_a_summary(push):
     response = push(read_json("push-sales.json"))
     assert response.status_code == 201
-    assert response.json == {"created": 4, "updated": 0, "unchanged": 0}
+    assert response.json == {"created": 4, "updated": 0, "unchanged": 0, "stale": 0}
     assert len(push.feed()) == 2  # S-1, S-2; S-3 is voided, S-4 has no LucidID
 
 
 def test_pushing_again_is_harmless(push):
     push(read_json("push-sales.json"))
     again = push(read_json("push-sales.json"))
-    assert again.json == {"created": 0, "updated": 0, "unchanged": 4}
+    assert again.json == {"created": 0, "updated": 0, "unchanged": 4, "stale": 0}
     assert len(push.feed()) == 2
 
 
@@ -62,7 +62,7 @@ def test_a_changed_sale_replaces_its_earlier_version(push):
     before = push.feed()
     sales[0]["status"] = "voided"  # a later void
     response = push(sales)
-    assert response.json == {"created": 0, "updated": 1, "unchanged": 3}
+    assert response.json == {"created": 0, "updated": 1, "unchanged": 3, "stale": 0}
     voided_items = ["Kz4tXgS7aCZQbYYH86PGVi"]
     assert push.feed() == [sale for sale in before if sale["items"] != voided_items]
     assert len(before) == 2

@@ -283,6 +283,7 @@ def _print_audit(document: dict) -> None:
     sections = (
         ("unknown", "not in the registry (LucidRetail would answer unknown or non-imported)"),
         ("sold_more_than_once", "reported in more than one sale"),
+        ("returned_never_sold", "returned without having been sold here"),
     )
     for key, title in sections:
         if document[key]:
@@ -292,7 +293,7 @@ def _print_audit(document: dict) -> None:
                 f"{t['transaction_id']} (sale {t['sale_id']})" for t in finding["transactions"]
             )
             click.echo(f"  {finding['lucid_id']}: {sales}")
-    if not document["unknown"] and not document["sold_more_than_once"]:
+    if not any(document[key] for key, _title in sections):
         click.echo("Nothing LucidRetail would reject.")
 
 

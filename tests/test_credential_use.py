@@ -1,0 +1,166 @@
+"""Credentials a person can rotate: labels, list-credentials, and last use recorded at most
+once a minute, never failing or holding up a request."""
+
+import json
+import logging
+from datetime import datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from pos_transactions.credentials import Scope, use_is_due
+from pos_transactions.db import get_engine, new_session
+from pos_transactions.feed_days import LOCK_WAIT_MS
+from pos_transactions.models import Credential
+
+STORE = "rules.json"
+FEED = "/api/v1/transactions/"
+T0 = datetime(2026, 12, 1, 9, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("last_used_at", "now", "due"),
+    [
+        (None, T0, True),
+        (T0, T0, False),
+        (T0, T0 + timedelta(seconds=59, microseconds=999_999), False),
+        (T0, T0 + timedelta(seconds=60), True),
+        (T0 + timedelta(seconds=5), T0, False),  # another worker's clock ahead: not due
+    ],
+)
+def test_use_is_recorded_at_most_once_a_minute(last_used_at, now, due):
+    assert use_is_due(last_used_at, now) is due
+
+
+@pytest.fixture
+def retailer(load):
+    return load(STORE)
+
+
+def credentials(app, retailer):
+    with app.app_context(), new_session() as session:
+        return {c.username: c for c in session.query(Credential).filter_by(retailer_id=retailer)}
+
+
+def test_list_credentials_shows_what_rotation_needs_and_never_a_secret(
+    app, runner, cli, retailer, client
+):
+    made = runner.invoke(
+        cli, ["create-credentials", retailer, "--label", "LucidRetail prod", "--json"]
+    )
+    new = json.loads(made.stdout)
+    old = json.loads(runner.invoke(cli, ["create-credentials", retailer, "--json"]).stdout)
+    runner.invoke(cli, ["revoke-credentials", old["username"]])
+    assert client.get(FEED, headers={"Authorization": f"Token {new['token']}"}).status_code == 201
+    listed = runner.invoke(cli, ["list-credentials", retailer, "--json"])
+    assert listed.exit_code == 0
+    rows = {row["username"]: row for row in json.loads(listed.stdout)}
+    assert rows[new["username"]]["label"] == "LucidRetail prod"
+    assert rows[new["username"]]["last_used_at"].endswith("Z")
+    assert rows[new["username"]]["revoked_at"] is None
+    assert rows[old["username"]]["revoked_at"].endswith("Z")
+    assert rows[old["username"]]["last_used_at"] is None and rows[old["username"]]["label"] is None
+    assert set(rows[new["username"]]) == {
+        "username", "scope", "label", "created_at", "last_used_at", "revoked_at"
+    }
+    table = runner.invoke(cli, ["list-credentials", retailer])
+    assert table.stdout.splitlines()[0].split() == [
+        "username", "scope", "label", "created", "last", "used", "revoked"
+    ]
+    assert "LucidRetail prod" in table.stdout and old["username"] in table.stdout
+    for output in (listed.output, table.output):
+        assert new["token"] not in output and old["token"] not in output
+
+
+def test_list_credentials_of_an_unknown_retailer_says_so(runner, cli):
+    result = runner.invoke(cli, ["list-credentials", "nobody"])
+    assert result.exit_code == 1 and "no retailer 'nobody'" in result.output
+
+
+@pytest.mark.parametrize(("label", "problem"), [("x" * 201, "at most 200"), ("a\nb", "control")])
+def test_a_label_is_bounded_text(runner, cli, retailer, label, problem):
+    result = runner.invoke(cli, ["create-credentials", retailer, "--label", label])
+    assert result.exit_code == 2 and problem in result.output
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The time authentication sees, set by the test."""
+    now = {"value": T0}
+    monkeypatch.setattr("pos_transactions.auth.now_utc", lambda: now["value"])
+    return now
+
+
+@pytest.fixture
+def credential_updates(app):
+    """Every UPDATE of the credential table the application's engine runs."""
+    seen = []
+    with app.app_context():
+        engine = get_engine()
+
+    def count(_connection, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("UPDATE CREDENTIAL"):
+            seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    yield seen
+    sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def test_polls_record_last_use_without_a_write_per_request(
+    app, client, retailer, credential, clock, credential_updates
+):
+    username, secret = credential(retailer)
+    headers = {"Authorization": f"Token {secret}"}
+    assert client.get(FEED, headers=headers).status_code == 201
+    assert credentials(app, retailer)[username].last_used_at == T0
+    for seconds in (1, 30, 59):
+        clock["value"] = T0 + timedelta(seconds=seconds)
+        assert client.get(FEED, headers=headers).status_code == 201
+    assert len(credential_updates) == 1  # the first poll's only
+    clock["value"] = T0 + timedelta(seconds=61)
+    assert client.get(FEED, headers=headers).status_code == 201
+    assert credentials(app, retailer)[username].last_used_at == T0 + timedelta(seconds=61)
+    assert len(credential_updates) == 2
+
+
+def test_basic_logins_record_use_and_failures_do_not(app, client, retailer, credential, clock):
+    username, secret = credential(retailer, Scope.INGEST)
+    refused = client.post("/api/v1/sales/", json=[], auth=(username, secret + "x"))
+    assert refused.status_code == 401
+    assert credentials(app, retailer)[username].last_used_at is None
+    client.post("/api/v1/sales/", json=[], auth=(username, secret))
+    assert credentials(app, retailer)[username].last_used_at == T0
+
+
+def test_a_poll_neither_fails_nor_waits_when_last_use_cannot_be_recorded(
+    app, client, retailer, credential, caplog
+):
+    """A writer holding the lock (SQLite: a bulk load; PostgreSQL: the credential's row) only
+    costs the record of use, after a brief wait: the poll is served."""
+    username, secret = credential(retailer)
+    with app.app_context():
+        engine = get_engine()
+    statements = []
+    sa.event.listen(
+        engine, "before_cursor_execute", lambda *args: statements.append(args[2].strip())
+    )
+    with engine.connect() as holder:
+        if engine.dialect.name == "sqlite":
+            holder.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            holder.begin()
+            holder.execute(sa.select(Credential).with_for_update())
+        with caplog.at_level(logging.INFO, logger="pos_transactions.credentials"):
+            response = client.get(FEED, headers={"Authorization": f"Token {secret}"})
+        holder.rollback()
+    assert response.status_code == 201
+    assert "credential use not recorded (OperationalError)" in caplog.text
+    assert secret not in caplog.text
+    assert credentials(app, retailer)[username].last_used_at is None
+    brief = {
+        "sqlite": f"PRAGMA busy_timeout={LOCK_WAIT_MS}",
+        "postgresql": f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'",
+    }
+    updating = next(i for i, sql in enumerate(statements) if sql.startswith("UPDATE credential"))
+    assert brief[engine.dialect.name] in statements[:updating]  # waited only briefly
