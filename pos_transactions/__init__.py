@@ -18,9 +18,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.json.sort_keys = False
 
-    from . import api, db, errors
+    from . import api, db, errors, observability, openapi
 
     db.init_app(app)
     errors.init_app(app)
+    observability.init_app(app)
     app.register_blueprint(api.api, url_prefix="/api/v1")
+    openapi.init_app(app)
     return app

@@ -5,7 +5,7 @@ Views stay thin: parse the request, call the module that owns the rule, shape th
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 
 from .adapter import InvalidOptions
 from .auth import auth, current_retailer_id
@@ -73,6 +73,7 @@ def push_sales():
     with new_session() as session, session.begin():
         retailer = session.get(Retailer, retailer_id)
         adapter_name = request.args.get("adapter") or retailer.adapter
+        g.push_adapter = adapter_name  # for the request log and the metrics
         try:
             adapter = make_adapter(adapter_name, retailer.timezone, retailer.adapter_options)
         except (LookupError, InvalidOptions) as error:

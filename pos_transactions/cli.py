@@ -27,12 +27,14 @@ from .stores import (
     existing_retailer,
     load_store_files,
 )
+from .version import service_version
 from .window import Window
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+@click.version_option(service_version(), prog_name="pos-transactions")
 def main() -> None:
     """Serve a POS's sales to LucidRetail as the Retail Transactions API."""
 
