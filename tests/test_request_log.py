@@ -13,7 +13,11 @@ from test_metrics import wait_for
 from test_serving import BIN, ROOT, environment, free_port, start  # noqa: F401
 
 from pos_transactions.credentials import Scope
-from pos_transactions.observability.exchange import count_transactions, request_id_from
+from pos_transactions.observability.exchange import (
+    TransactionCounter,
+    count_transactions,
+    request_id_from,
+)
 
 from conftest import DATA
 
@@ -164,3 +168,15 @@ def test_the_production_command_logs_requests_and_no_credentials(database_url, s
     assert len(served) == 2 and {line["transactions_served"] for line in served} == {4}
     assert "GET /api/v1/transactions/" in output  # gunicorn's access log ran too
     assert credential["token"] not in output and basic.decode() not in output
+
+
+def test_big_chunks_are_counted_once_and_only_a_few_are_kept():
+    counter = TransactionCounter()
+    day = '{"transacted_on":"2021-03-11T12:00:00Z"},' * 5000
+    assert counter.count(day) == counter.count(day) == 5000
+    assert counter.kept[id(day)] == (day, 5000)
+    others = [f'{{"transacted_on":"{n}"}},' * (4000 + n) for n in range(TransactionCounter.KEPT)]
+    assert [counter.count(chunk) for chunk in others] == [4000 + n for n in range(4)]
+    assert len(counter.kept) == TransactionCounter.KEPT and id(day) not in counter.kept
+    assert counter.count("".join([day[:-1], ","])) == 5000  # an equal copy, counted afresh
+    assert counter.count('[{"transacted_on":"x"}]') == 1 and len(counter.kept) == 4
