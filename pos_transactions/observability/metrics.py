@@ -16,8 +16,12 @@ from .exchange import Exchange
 
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
-if os.environ.get(MULTIPROCESS_DIR):  # the client writes a file there per metric and process
-    os.makedirs(os.environ[MULTIPROCESS_DIR], exist_ok=True)
+# The client chose where counts live when it was imported (files there, one per metric and
+# process, or this process's memory); the scrape must read the same place, whatever the
+# environment says later.
+MULTIPROCESS_FOLDER = os.environ.get(MULTIPROCESS_DIR) or None
+if MULTIPROCESS_FOLDER:
+    os.makedirs(MULTIPROCESS_FOLDER, exist_ok=True)
 
 REGISTRY = CollectorRegistry()
 REQUESTS = Counter(
@@ -86,10 +90,10 @@ def observe(exchange: Exchange, seconds: float) -> None:
 
 def exposition() -> bytes:
     """Every counter in Prometheus' text format, summed over the workers when there are several."""
-    if not os.environ.get(MULTIPROCESS_DIR):
+    if not MULTIPROCESS_FOLDER:
         return generate_latest(REGISTRY)
     registry = CollectorRegistry()
-    MultiProcessCollector(registry)
+    MultiProcessCollector(registry, path=MULTIPROCESS_FOLDER)
     return generate_latest(registry)
 
 
