@@ -2,6 +2,7 @@
 
 import os
 import re
+import signal
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
-from test_serving import BIN, ROOT, free_port, start  # noqa: F401 - the server fixture
+from test_serving import BIN, ROOT, free_port
 
 from pos_transactions import create_app
 from pos_transactions.credentials import Scope
@@ -152,6 +153,33 @@ def test_is_loopback(address, loopback):
     assert metrics.is_loopback(address) is loopback
 
 
+@pytest.fixture
+def start_logged(tmp_path):
+    """Start a server whose output goes to a file (a pipe nobody reads would fill up with
+    the request log and stall the server); stop it after the test."""
+    processes = []
+
+    def start(command: list, env: dict) -> subprocess.Popen:
+        log = (tmp_path / f"server-{len(processes)}.log").open("w")
+        process = subprocess.Popen(
+            command,
+            cwd=tmp_path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+
+
 def wait_for(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
     """Until `url` answers: a slow boot on a loaded machine is not a failure."""
     deadline = time.monotonic() + seconds
@@ -166,7 +194,7 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
     pytest.fail(f"nothing answered at {url} within {seconds} s")
 
 
-def test_counts_add_up_across_two_gunicorn_workers(tmp_path, start):  # noqa: F811
+def test_counts_add_up_across_two_gunicorn_workers(tmp_path, start_logged):
     folder = tmp_path / "metrics"
     env = {
         "PATH": os.environ["PATH"],
@@ -176,7 +204,7 @@ def test_counts_add_up_across_two_gunicorn_workers(tmp_path, start):  # noqa: F8
     folder.mkdir()
     (folder / "counter_999999.db").write_bytes(b"stale")  # an earlier run's: emptied at start
     port = free_port()
-    server = start(
+    server = start_logged(
         [BIN / "gunicorn", "-c", DATA / "gunicorn-metrics.conf.py", "--chdir", ROOT,
          "--bind", f"127.0.0.1:{port}", "--workers", "2", "--no-control-socket", "wsgi:app"],
         env,

@@ -18,8 +18,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
-from test_metrics import wait_for
-from test_serving import BIN, ROOT, environment, free_port, start  # noqa: F401
+from test_metrics import start_logged, wait_for  # noqa: F401 - a fixture
+from test_serving import BIN, ROOT, environment, free_port
 
 from conftest import DATA
 
@@ -56,7 +56,7 @@ def store_moved_to_yesterday(folder: Path) -> Path:
 
 
 @pytest.fixture
-def live(database_url, start, tmp_path):  # noqa: F811
+def live(database_url, start_logged, tmp_path):  # noqa: F811
     """A gunicorn (2 workers) on a seeded database, and a token per scope."""
     env = environment(database_url)
     subprocess.run(
@@ -65,7 +65,7 @@ def live(database_url, start, tmp_path):  # noqa: F811
     )  # fmt: skip
     tokens = {scope: _token(env, scope) for scope in ("feed", "ingest")}
     port = free_port()
-    server = start(
+    server = start_logged(
         [BIN / "gunicorn", "--chdir", ROOT, "--bind", f"127.0.0.1:{port}", "--workers", "2",
          "--no-control-socket", "wsgi:app"],
         env,
