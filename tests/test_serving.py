@@ -39,7 +39,7 @@ def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 30)
         try:
             requests.get(url, timeout=1)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # a slow boot on a busy machine
             time.sleep(0.1)
     pytest.fail(f"nothing answered at {url} within {seconds} s")
 
