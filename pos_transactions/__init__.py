@@ -18,13 +18,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.json.sort_keys = False
 
-    from . import api, auth, db, errors, hardening, health, throttle
+    from . import api, auth, db, errors, hardening, health, observability, openapi, throttle
 
     db.init_app(app)
     errors.init_app(app)
+    observability.init_app(app)
     hardening.init_app(app)
     auth.init_app(app)
     throttle.init_app(app)
     health.init_app(app)
     app.register_blueprint(api.api, url_prefix="/api/v1")
+    openapi.init_app(app)
     return app

@@ -5,7 +5,7 @@ Views stay thin: parse the request, call the module that owns the rule, shape th
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 
 from .adapter import InvalidOptions
 from .auth import auth, current_retailer_id
@@ -80,6 +80,7 @@ def push_sales():
     for attempt in write_attempts():  # a push racing another of the same sales is retried
         with attempt, new_session() as session, session.begin():
             retailer = session.get(Retailer, retailer_id)
+            g.push_adapter = request.args.get("adapter") or retailer.adapter  # log, metrics
             try:
                 adapter = push_adapter(retailer, request.args.get("adapter"))
             except (LookupError, InvalidOptions) as error:

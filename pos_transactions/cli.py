@@ -32,6 +32,7 @@ from .stores import (
     existing_retailer,
     load_store_files,
 )
+from .version import service_version
 from .window import Window
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -48,6 +49,7 @@ class ServiceGroup(AppGroup):
 
 
 @click.group(cls=ServiceGroup)
+@click.version_option(service_version(), prog_name="pos-transactions")
 def main() -> None:
     """Serve a POS's sales to LucidRetail as the Retail Transactions API."""
 

@@ -21,6 +21,7 @@ from .canonical import Sale as CanonicalSale
 from .canonical import format_utc
 from .feed_days import cached_day, keep_day
 from .models import Sale
+from .observability.metrics import record_cached_day
 from .window import Window
 
 FEED_FORMAT = "1"
@@ -120,6 +121,7 @@ def _piece_chunks(connection: Connection, retailer_id: str, piece: Rows | date) 
             ",".join(rows) for rows in connection.execute(query).scalars().partitions(CHUNK_ROWS)
         )
     version, document = cached_day(connection, retailer_id, piece)
+    record_cached_day(hit=document is not None)
     if document is None:
         day = _day_start(piece)
         document = ",".join(

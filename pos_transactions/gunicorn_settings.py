@@ -13,7 +13,12 @@ under 200 characters, an ``Authorization: Token`` header under 60.
 Access log: gunicorn's default format but without ``%(u)s``, the Basic username it would
 decode from the ``Authorization`` header; no header and no body is logged, so neither is a
 credential.
+
+Hooks: with ``PROMETHEUS_MULTIPROC_DIR`` set, every worker's metrics are added up
+(`observability.gunicorn_hooks`).
 """
+
+from .observability.gunicorn_hooks import child_exit, on_starting
 
 limit_request_line = 4094
 limit_request_field_size = 8190
@@ -25,4 +30,6 @@ SETTINGS: dict = {
     "limit_request_field_size": limit_request_field_size,
     "limit_request_fields": limit_request_fields,
     "access_log_format": access_log_format,
+    "on_starting": on_starting,
+    "child_exit": child_exit,
 }
