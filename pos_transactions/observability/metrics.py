@@ -8,11 +8,13 @@ method, the status, the adapter's name, a cache result — never a retailer, pat
 
 import ipaddress
 import os
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from .exchange import Exchange
+if TYPE_CHECKING:  # the feed imports this module: it must not import the web layer
+    from .exchange import Exchange
 
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
@@ -69,11 +71,11 @@ _BY_STATUS = {401: AUTHENTICATION_FAILURES, 429: THROTTLED, 503: DATABASE_ERRORS
 
 
 def record_cached_day(hit: bool) -> None:
-    """Count one whole day asked of the day cache (called by `feed_days.cached_day`)."""
+    """Count one whole day asked of the day cache (called by `feed._piece_chunks`)."""
     CACHED_DAYS.labels("hit" if hit else "miss").inc()
 
 
-def observe(exchange: Exchange, seconds: float) -> None:
+def observe(exchange: "Exchange", seconds: float) -> None:
     endpoint = exchange.endpoint or "unmatched"
     method = exchange.method if exchange.method in METHODS else "other"
     REQUESTS.labels(endpoint, method, str(exchange.status)).inc()
