@@ -8,15 +8,15 @@ import logging
 import os
 import sqlite3
 import threading
-import time
 from pathlib import Path
 
 import pytest
 import requests
 import sqlalchemy as sa
+from live_server import BIN, ROOT, free_port, wait_until_serving
 from sqlalchemy.exc import IntegrityError, OperationalError
 from tenacity import wait_none
-from test_serving import BIN, ROOT, free_port, start  # noqa: F401  (the `start` fixture)
+from test_serving import start  # noqa: F401  (the `start` fixture)
 
 from pos_transactions import create_app, write_retry
 from pos_transactions.credentials import Scope, create_credential
@@ -145,20 +145,6 @@ def prepare(database_url: str) -> tuple[str, str]:
         feed = create_credential(session, retailer, Scope.FEED).secret
     app.extensions["pos_transactions.engine"].dispose()
     return ingest, feed
-
-
-def wait_until_serving(url: str, process, seconds: float = 120) -> None:
-    """Booting workers on a busy machine may accept and not answer yet: wait for both."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}: {process.stderr.read()}")
-        try:
-            requests.get(url, timeout=5)
-            return
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
-    pytest.fail(f"nothing answered at {url} within {seconds} s")
 
 
 def test_identical_pushes_at_once_to_real_workers_all_succeed(database_url, start):  # noqa: F811

@@ -14,31 +14,21 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
+from live_server import BIN, ROOT, free_port, wait_until_serving
 
 from pos_transactions import gunicorn_settings
 from pos_transactions.gunicorn_settings import SETTINGS
 
 from conftest import DATA
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-BOOT_SECONDS = 120  # generous: a busy 2-core machine boots workers slowly
 LONGEST_FEED_QUERY = (
     "?start_datetime=2021-03-10T00:00:00.000000-08:00&end_datetime=2021-03-13T23:59:59.999999-08:00"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def cli(env: dict, *args) -> str:
@@ -51,19 +41,6 @@ def cli(env: dict, *args) -> str:
         timeout=120,
     )
     return done.stdout
-
-
-def wait_until_serving(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + BOOT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}")
-        try:
-            requests.get(url, timeout=5)
-            return
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
-    pytest.fail(f"nothing answered at {url} within {BOOT_SECONDS} s")
 
 
 @pytest.fixture(scope="module")

@@ -5,15 +5,14 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
 import requests
+from live_server import BIN, ROOT, free_port
 from sqlalchemy import event
 
 from pos_transactions import create_app, health
@@ -22,8 +21,6 @@ from pos_transactions.version import service_version
 
 from conftest import DATA
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 DEADLINE_SECONDS = 120  # the machine is shared and slow: wait long, assert no timing
 
 
@@ -76,12 +73,6 @@ def test_the_version_is_the_package_metadata():
     from importlib.metadata import version
 
     assert service_version() == version("pos-transactions") != ""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class OwnPostgreSQL:

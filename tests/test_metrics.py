@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import requests
+from live_server import BIN, ROOT, free_port, wait_until_serving
 from prometheus_client.parser import text_string_to_metric_families
-from test_serving import BIN, ROOT, free_port
 
 from pos_transactions import create_app
 from pos_transactions.credentials import Scope
@@ -180,20 +180,6 @@ def start_logged(tmp_path):
         process.wait(timeout=60)
 
 
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
-    """Until `url` answers: a slow boot on a loaded machine is not a failure."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}")
-        try:
-            requests.get(url, timeout=5)
-            return
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
-    pytest.fail(f"nothing answered at {url} within {seconds} s")
-
-
 def test_counts_add_up_across_two_gunicorn_workers(tmp_path, start_logged):
     folder = tmp_path / "metrics"
     env = {
@@ -210,7 +196,7 @@ def test_counts_add_up_across_two_gunicorn_workers(tmp_path, start_logged):
         env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    wait_for(base + "/metrics", server)
+    wait_until_serving(base + "/metrics", server)
     sent = 0
     with ThreadPoolExecutor(max_workers=8) as pool:
         deadline = time.monotonic() + 120

@@ -6,58 +6,18 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
+from live_server import BIN, ROOT, free_port, wait_until_serving
 
 from conftest import DATA
-
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def environment(database_url: str) -> dict[str, str]:
     return {"PATH": os.environ["PATH"], "DATABASE_URL": database_url}
-
-
-def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
-    """Wait for the server to answer anything at `url`.
-
-    gunicorn accepts connections before its workers have booted, so on a busy machine a
-    probe may be refused, reset or time out for a while: every such failure means "not
-    yet".  Only the process exiting, or the long deadline passing, fails the test, and the
-    failure shows the server's own stderr.
-    """
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}:\n{server_stderr(process)}")
-        try:
-            requests.get(url, timeout=5)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    os.killpg(process.pid, signal.SIGTERM)
-    pytest.fail(f"nothing answered at {url} within {seconds} s:\n{server_stderr(process)}")
-
-
-def server_stderr(process: subprocess.Popen) -> str:
-    """What a stopped (or stopping) server wrote to stderr, for a failure message."""
-    try:
-        return process.communicate(timeout=30)[1] or "(no stderr)"
-    except (subprocess.TimeoutExpired, ValueError):
-        return "(stderr unavailable)"
 
 
 @pytest.fixture

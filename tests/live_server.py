@@ -1,0 +1,52 @@
+"""Helpers for the tests that run the service for real: gunicorn (or the CLI) as a child
+process on a loopback port, the way production and a newcomer run it."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+BOOT_SECONDS = 120  # generous: a busy 2-core machine boots workers slowly
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = BOOT_SECONDS) -> None:
+    """Wait for the server to answer anything at `url`.
+
+    gunicorn accepts connections before its workers have booted, so on a busy machine a
+    probe may be refused, reset or time out for a while: every such failure means "not
+    yet".  Only the process exiting, or the long deadline passing, fails the test, and the
+    failure shows what the server wrote.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode}:\n{server_output(process)}")
+        try:
+            requests.get(url, timeout=5)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGTERM)
+    pytest.fail(f"nothing answered at {url} within {seconds} s:\n{server_output(process)}")
+
+
+def server_output(process: subprocess.Popen) -> str:
+    """What a stopped (or stopping) server wrote to its stderr pipe, for a failure message."""
+    try:
+        return process.communicate(timeout=30)[1] or "(no stderr)"
+    except (subprocess.TimeoutExpired, ValueError):
+        return "(stderr unavailable)"
