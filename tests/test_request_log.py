@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 import requests
-from test_metrics import wait_for
-from test_serving import BIN, ROOT, environment, free_port, start  # noqa: F401
+from live_server import BIN, ROOT, free_port, wait_until_serving
+from test_serving import environment, start  # noqa: F401 - a fixture
 
 from pos_transactions.credentials import Scope
 from pos_transactions.observability.exchange import (
@@ -156,7 +156,7 @@ def test_the_production_command_logs_requests_and_no_credentials(database_url, s
         env,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}{FEED}{WINDOW}"
-    wait_for(url, server)
+    wait_until_serving(url, server)
     token = {"Authorization": f"Token {credential['token']}"}
     assert requests.get(url, headers=token, timeout=60).status_code == 201
     basic_header = {"Authorization": f"Basic {basic.decode()}"}

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from live_server import BIN, ROOT, free_port, wait_until_serving
 from schemathesis import checks
-from test_metrics import start_logged, wait_for  # noqa: F401 - a fixture
-from test_serving import BIN, ROOT, environment, free_port
+from test_metrics import start_logged  # noqa: F401 - a fixture
+from test_serving import environment
 
 from conftest import DATA
 
@@ -71,7 +72,7 @@ def live(database_url, start_logged, tmp_path):  # noqa: F811
         env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    wait_for(base + "/api/v1/openapi.json", server)
+    wait_until_serving(base + "/api/v1/openapi.json", server)
     return base, tokens
 
 
