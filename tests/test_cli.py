@@ -238,7 +238,7 @@ def test_help_shows_only_this_service():
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
     options = result.output.split("Options:")[1].split("Commands:")[0]
-    assert options.split() == ["--help", "Show", "this", "message", "and", "exit."]
+    assert [word for word in options.split() if word.startswith("--")] == ["--version", "--help"]
     commands = {
         line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line
     }

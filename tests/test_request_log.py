@@ -58,7 +58,12 @@ def test_a_push_logs_the_sales_it_wrote(client, store, token_headers, capsys):
     answer = client.post("/api/v1/sales/", json=records, headers=token_headers(store, Scope.INGEST))
     (line,) = request_lines(capsys.readouterr().err)
     assert answer.status_code == 201
-    assert line["sales_written"] == answer.json == {"created": 1, "updated": 0, "unchanged": 0}
+    assert line["sales_written"] == answer.json == {
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "stale": 0,
+    }
     assert line["retailer_id"] == store and "transactions_served" not in line
 
 

@@ -24,6 +24,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 VERSION_HEADER = "X-Service-Version"
 FEED_ENDPOINT = "api.transactions"
 PUSH_ENDPOINT = "api.push_sales"
+SUMMARY_KEYS = ("created", "updated", "unchanged", "stale")  # a push's answer
 MAX_PATH_LOGGED = 512
 _PLAIN_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # Every feed object opens with this key (feed.transaction_object) and no value can hold the
@@ -137,7 +138,7 @@ def _complete(response: Response) -> Exchange:
         response.response = _counted(response.response, exchange)
     elif exchange.endpoint == PUSH_ENDPOINT and response.status_code == 201:
         summary = response.get_json(silent=True) or {}
-        exchange.sales = {key: summary.get(key) for key in ("created", "updated", "unchanged")}
+        exchange.sales = {key: summary.get(key) for key in SUMMARY_KEYS}
         exchange.adapter = g.get("push_adapter") or request.args.get("adapter")
     return exchange
 

@@ -88,6 +88,11 @@ class PushSummarySchema(Schema):
     created = fields.Integer(required=True, validate=validate.Range(min=0))
     updated = fields.Integer(required=True, validate=validate.Range(min=0))
     unchanged = fields.Integer(required=True, validate=validate.Range(min=0))
+    stale = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "records older than the stored sale, or reviving a void"},
+    )
 
 
 class GenericLineSchema(Schema):
@@ -113,7 +118,16 @@ class GenericRecordSchema(Schema):
         required=True,
         metadata={"description": "ISO-8601; without an offset, the store's local time"},
     )
-    status = fields.String(required=True, validate=validate.OneOf(["completed", "voided"]))
+    status = fields.String(
+        required=True, validate=validate.OneOf(["completed", "voided", "open", "returned"])
+    )
     customer_id = fields.String(allow_none=True)
     employee_id = fields.String(allow_none=True)
+    modified_at = fields.String(
+        allow_none=True,
+        metadata={"description": "ISO-8601: when the POS last changed the record (optional)"},
+    )
+    original_id = fields.String(
+        allow_none=True, metadata={"description": "a return's original sale id (optional)"}
+    )
     lines = fields.List(fields.Nested(GenericLineSchema), required=True)
