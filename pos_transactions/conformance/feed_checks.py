@@ -121,7 +121,9 @@ def default_window_is_yesterday(probe: Probe) -> Verdict:
     ]
     if outside:
         return failed(
-            rule, f"the default poll holds {len(outside)} outside {window}, e.g. {outside[0]}"
+            rule,
+            f"the default poll holds {len(outside)} transaction(s) outside {window}, "
+            f"e.g. at {outside[0]}",
         )
     if _contents(default.transactions) != _contents(explicit.transactions):
         return failed(
