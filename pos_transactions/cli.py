@@ -20,6 +20,7 @@ from .adapter_registry import installed_adapters
 from .cli_credentials import checked_label, credential_rows, print_credential_table
 from .cli_db import db, upgrade_or_exit
 from .cli_options import window_options
+from .conformance.cli import conformance
 from .credentials import Scope, create_credential, list_credentials, revoke_credential
 from .db import get_engine, new_session
 from .feed import feed_document
@@ -243,3 +244,4 @@ def _print_demo_access(session, retailer_id: str, host: str, port: int) -> None:
 
 main.add_command(lucid)
 main.add_command(db)
+main.add_command(conformance)
