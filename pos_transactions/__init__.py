@@ -27,4 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     throttle.init_app(app)
     health.init_app(app)
     app.register_blueprint(api.api, url_prefix="/api/v1")
+    from .webhook import views as webhook_views
+
+    app.register_blueprint(webhook_views.cases, url_prefix="/api/v1")
     return app
