@@ -183,10 +183,12 @@ class _Reader:
         if value is None:
             return None
         try:
-            return parse_added_on(value) if isinstance(value, str) else parse_added_on("")
+            if isinstance(value, str):
+                return parse_added_on(value)
         except ValueError:
-            self.problem(where, "must be an ISO-8601 date-time")
-            return None
+            pass
+        self.problem(where, "must be an ISO-8601 date-time")
+        return None
 
     def item(self, item: object, path: str, case_uuid, entries, depth: int) -> None:
         if is_removed(item):

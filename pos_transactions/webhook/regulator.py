@@ -23,11 +23,15 @@ class RegulatorEntry:
 
 def parse_added_on(value: str) -> datetime:
     """An ISO-8601 ``added_on`` as an aware UTC moment (no offset is read as UTC), so
-    entries with and without offsets compare; ValueError when it is not ISO-8601."""
+    entries with and without offsets compare; ValueError when it is not ISO-8601 or lies
+    outside the calendar once in UTC (``0001-01-01T00:00+05:00``)."""
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("outside the calendar in UTC") from None
 
 
 def newest(entries: Sequence[RegulatorEntry]) -> RegulatorEntry | None:

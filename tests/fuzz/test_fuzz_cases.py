@@ -16,14 +16,22 @@ from pos_transactions.lucid_id import normalise_lucid_id
 from pos_transactions.webhook.models import CaseDelivery, ReceivedItemRow
 
 from .checks import check_error, check_not_a_server_error, json_body
-from .strategies import HOSTILE, any_unicode, encode, hostile_mutation, json_values, lucid_ids
+from .strategies import (
+    HOSTILE,
+    any_unicode,
+    encode,
+    hostile_mutation,
+    json_values,
+    lucid_ids,
+    odd_timestamps,
+)
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "lucid" / "cases"
 FIXTURE_CASES = [json.loads(path.read_text()) for path in sorted(CASES.glob("*.json"))]
 ERROR_KEYS = {"error", "status"}
 
 odd = st.one_of(st.sampled_from(HOSTILE["lucid_ids"]), any_unicode, json_values, lucid_ids)
-moments = st.none() | st.sampled_from(HOSTILE["timestamps"]) | any_unicode
+moments = st.none() | odd_timestamps | any_unicode  # odd: year 1 or 9999 with an offset
 regulator_entries = st.fixed_dictionaries(
     {"uuid": st.sampled_from(["r1", "r2", "r3"]) | odd, "identifier": any_unicode | odd},
     optional={"added_on": moments},

@@ -180,6 +180,11 @@ def test_a_catalog_entry_without_a_uuid_is_skipped_and_said():
           "added_on": "soon"}]},
          {"regulator_ids.0.identifier", "regulator_ids.1", "regulator_ids.2.added_on"}),
         ({"uuid": CASE, "identifier": "a\x00b"}, {"identifier"}),
+        ({"uuid": CASE, "regulator_ids": [
+            {"identifier": "M", "added_on": "0001-01-01T00:00:00+05:00"},
+            {"identifier": "M", "added_on": "9999-12-31T23:59:59-05:00"},
+            {"identifier": "M", "added_on": 20210301}]},
+         {"regulator_ids.0.added_on", "regulator_ids.1.added_on", "regulator_ids.2.added_on"}),
         ({"uuid": CASE, "items": [{"lucid_id": LID, "regulator_id_uuids": "r"}]},
          {"items.0.regulator_id_uuids"}),
         ({"uuid": CASE, "items": [{"lucid_id": LID, "batch_uuid": "nope"}]},
