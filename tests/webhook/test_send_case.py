@@ -4,8 +4,10 @@ service under gunicorn on loopback, with only DATABASE_URL set."""
 import json
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 from test_serving import BIN, ROOT, environment, free_port, start, wait_until_serving  # noqa: F401
 
 from .conftest import AUDIT_STORE, CASES, EXPECTED_CASES
@@ -64,3 +66,22 @@ def test_send_case_exits_1_when_nothing_answers(tmp_path):
     env = environment(f"sqlite:///{tmp_path / 'unused.sqlite3'}")
     result = run(env, "lucid", "send-case", url, "--token", "t", CASES / "single-batch.json")
     assert result.returncode == 1 and "did not answer: ConnectionError" in result.stderr
+
+
+def test_deliveries_of_one_case_racing_each_other_all_succeed(served):
+    """LucidRetail retrying while its first delivery is in flight: every delivery is a 201
+    and the case is stored once (ON CONFLICT upserts; a lost race is retried)."""
+    url, token, env = served
+    body = (CASES / "sub-cases.json").read_bytes()
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    for _round in range(3):
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(
+                pool.map(lambda _: requests.post(url, data=body, headers=headers, timeout=60),
+                         range(4))
+            )
+        assert [answer.status_code for answer in answers] == [201] * 4, answers[0].text
+    expected = EXPECTED_CASES["sub-cases"]
+    for lucid_id, where in expected["items"].items():
+        found = json.loads(run(env, "lucid", "lookup", lucid_id, "--json").stdout)
+        assert [entry["case_id"] for entry in found["entries"]] == [where["case"]]
