@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
 
     from . import api, auth, db, errors, hardening, health, observability, openapi, throttle
+    from .webhook import views as webhook_views
 
     db.init_app(app)
     errors.init_app(app)
@@ -28,5 +29,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     throttle.init_app(app)
     health.init_app(app)
     app.register_blueprint(api.api, url_prefix="/api/v1")
+    app.register_blueprint(webhook_views.cases, url_prefix="/api/v1")
     openapi.init_app(app)
     return app

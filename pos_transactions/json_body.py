@@ -93,11 +93,13 @@ def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
-_NOT_JSON = "the body must be a JSON array of native sale records; it is not valid JSON"
+SALES = "a JSON array of native sale records"
 
 
-def parse_strict_json(raw: bytes, max_depth: int = MAX_DEPTH) -> Any:
-    """`raw` as JSON, refusing what a lenient parser would guess about (see the module)."""
+def parse_strict_json(raw: bytes, max_depth: int = MAX_DEPTH, expected: str = SALES) -> Any:
+    """`raw` as JSON, refusing what a lenient parser would guess about (see the module);
+    `expected` says what the body should be, for the error when it is not JSON."""
+    not_json = f"the body must be {expected}; it is not valid JSON"
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -107,9 +109,9 @@ def parse_strict_json(raw: bytes, max_depth: int = MAX_DEPTH) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_object_without_duplicates)
     except json.JSONDecodeError as error:
-        raise BodyError(400, f"{_NOT_JSON}: {error.msg} at character {error.pos}") from None
+        raise BodyError(400, f"{not_json}: {error.msg} at character {error.pos}") from None
     except ValueError as error:  # e.g. an integer beyond Python's digit limit
-        raise BodyError(400, f"{_NOT_JSON}: {error}") from None
+        raise BodyError(400, f"{not_json}: {error}") from None
 
 
 def read_json_array(request: Request, max_bytes: int) -> list:

@@ -99,6 +99,8 @@ def test_a_doubled_slash_is_a_json_404(client):
         ("/api/v1/transactions/", ["GET", "HEAD", "OPTIONS"]),
         ("/api/v1/transactions", ["GET", "HEAD", "OPTIONS"]),
         ("/api/v1/sales/", ["OPTIONS", "POST"]),
+        ("/api/v1/cases/", ["OPTIONS", "POST"]),
+        ("/api/v1/cases", ["OPTIONS", "POST"]),
     ],
 )
 def test_options_answers_json_without_credentials(client, path, allowed):

@@ -20,6 +20,7 @@ from ..cli_options import window_options
 from ..db import new_session
 from ..lucid_id import InvalidLucidID, normalise_lucid_id
 from ..stores import UnknownRetailer, existing_retailer
+from ..webhook.cli import send_case_command
 from ..window import Window
 from . import caseids
 from .audit import audit_window, native_sale_ids, report_document
@@ -27,7 +28,8 @@ from .client import ClientCredentials, LucidRetailError, Secret, StaticToken
 from .connections import NotConfigured, configure, load_settings, make_client
 from .export import MalformedExport, PollSchedule, fetch_export
 from .fake_server import FakeLucidRetail, load_seed, serve_forever
-from .registry import find_lucid_id, registry_size, replace_registry
+from .lookup import describe, lookup_entries
+from .registry import registry_size, replace_registry
 
 FAKE_SEED = Path(__file__).resolve().parents[2] / "fixtures" / "lucid" / "fake-lucidretail.json"
 
@@ -262,7 +264,10 @@ def audit_command(retailer_id: str, window: Window, as_json: bool) -> None:
         except UnknownRetailer as error:
             raise click.ClickException(str(error)) from None
         if registry_size(session, retailer_id) == 0:
-            _notice(f"The registry of {retailer_id} is empty: run 'lucid sync-package-uids' first.")
+            _notice(
+                f"The registry of {retailer_id} is empty: run 'lucid sync-package-uids' first"
+                " (or receive cases by webhook)."
+            )
         report = audit_window(session, retailer_id, window)
         document = report_document(
             report, retailer_id, window, native_sale_ids(session, retailer_id, report)
@@ -302,34 +307,25 @@ def _print_audit(document: dict) -> None:
 @click.option("--retailer", "retailer_id", help="Look only in this retailer's registry.")
 @click.option("--json", "as_json", is_flag=True, help="Print only a JSON object on stdout.")
 def lookup_command(code: str, retailer_id: str | None, as_json: bool) -> None:
-    """Say which package and case a LucidID (bare, QR URL or UUID) belongs to; exit 1 if
-    no registry knows it."""
+    """Say which package and case a LucidID (bare, QR URL or UUID) belongs to, and the case,
+    METRC id, product and batch it was received with by webhook; exit 1 if none knows it."""
     try:
         lucid_id = normalise_lucid_id(code)
     except InvalidLucidID as error:
         raise click.BadParameter(str(error), param_hint="CODE") from None
     with new_session() as session:
-        entries = [
-            {
-                "retailer_id": entry.retailer_id,
-                "package_uid": entry.package_uid,
-                "case_id": entry.case_id,
-                "export_date": entry.export_date.isoformat() if entry.export_date else None,
-            }
-            for entry in find_lucid_id(session, lucid_id, retailer_id)
-        ]
+        entries = lookup_entries(session, lucid_id, retailer_id)
     if as_json:
         _print_json({"lucid_id": lucid_id, "known": bool(entries), "entries": entries})
     elif not entries:
-        click.echo(f"LucidID {lucid_id} is unknown: no synced registry holds it.")
+        click.echo(f"LucidID {lucid_id} is unknown: no synced registry or received case holds it.")
     for entry in [] if as_json else entries:
-        click.echo(
-            f"LucidID {lucid_id}: retailer {entry['retailer_id']}, package "
-            f"{entry['package_uid']}, case {entry['case_id']} "
-            f"(export of {entry['export_date'] or 'the most recent day'})"
-        )
+        click.echo(describe(lucid_id, entry))
     if not entries:
         raise SystemExit(1)
+
+
+lucid.add_command(send_case_command)
 
 
 @lucid.command("fake-server")

@@ -3,6 +3,8 @@
 It is a copy of the retailer's latest Package-UID export, one row per (package, case,
 LucidID).  A sync replaces the retailer's rows in one transaction, so readers see the old
 registry or the new one, never a mixture, and a failed sync leaves the old one in place.
+What the Receive-Case webhook delivered (`webhook.cases`) counts as known too: those
+LucidIDs arrived in cases the retailer received.
 """
 
 from collections.abc import Iterable, Iterator
@@ -13,6 +15,8 @@ from typing import NamedTuple
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from ..webhook.cases import received_lucid_ids
+from ..webhook.models import ReceivedItemRow
 from .models import RegistryEntry
 
 INSERT_BATCH = 5000
@@ -52,17 +56,20 @@ def replace_registry(
 
 
 def registry_size(session: Session, retailer_id: str) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(RegistryEntry)
-        .where(RegistryEntry.retailer_id == retailer_id)
+    """The retailer's registry rows: synced from the export, and received by webhook."""
+    return sum(
+        session.scalar(
+            select(func.count()).select_from(table).where(table.retailer_id == retailer_id)
+        )
+        for table in (RegistryEntry, ReceivedItemRow)
     )
 
 
 def known_lucid_ids(session: Session, retailer_id: str, lucid_ids: Iterable[str]) -> set[str]:
-    """Those of `lucid_ids` that the retailer's registry holds."""
-    known: set[str] = set()
-    for batch in _batches(sorted(set(lucid_ids)), LOOKUP_BATCH):
+    """Those of `lucid_ids` that the retailer's registry holds or its webhook received."""
+    wanted = sorted(set(lucid_ids))
+    known = received_lucid_ids(session, retailer_id, wanted)
+    for batch in _batches(wanted, LOOKUP_BATCH):
         known.update(
             session.scalars(
                 select(RegistryEntry.lucid_id).where(
