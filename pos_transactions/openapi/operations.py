@@ -150,6 +150,42 @@ def push_sales(context: dict) -> dict:
     }
 
 
+def receive_case(context: dict) -> dict:
+    """LucidRetail's Receive-Case webhook (docs/lucidretail.md describes the body)."""
+    loose = {"type": "object", "additionalProperties": True}
+    return {
+        "post": {
+            "description": (
+                "One received case's contents, as LucidRetail posts them: stored per retailer, "
+                "idempotent per case uuid (a newer delivery replaces its items). Also served "
+                "without the trailing slash. Scope: feed or ingest."
+            ),
+            "security": _security("feed") + _security("ingest"),
+            "parameters": [REQUEST_ID],
+            "requestBody": {
+                "required": True,
+                "content": {JSON: {"schema": {**loose, "required": ["uuid", "items"]}}},
+            },
+            "responses": {
+                "201": {
+                    "description": "What was stored: the case, its LucidIDs, regulator ids.",
+                    "content": {JSON: {"schema": loose}},
+                    "headers": HEADERS,
+                },
+                "400": {
+                    "description": (
+                        "LucidGreen's error style: each problem's path (`items.3.lucid_id`) "
+                        "with its messages, beside our `error` and `status`."
+                    ),
+                    "content": {JSON: {"schema": loose}},
+                    "headers": HEADERS,
+                },
+                **_refs(*AUTHENTICATED, ("413", "PayloadTooLarge"), *ALWAYS),
+            },
+        }
+    }
+
+
 def metrics(context: dict) -> dict:
     return {
         "get": {
@@ -195,6 +231,7 @@ def _unauthenticated_json(description: str, *errors: tuple[str, str]) -> Callabl
 OPERATIONS: dict[str, Callable[[dict], dict]] = {
     "/api/v1/transactions/": transactions,
     "/api/v1/sales/": push_sales,
+    "/api/v1/cases/": receive_case,
     "/api/v1/openapi.json": _unauthenticated_json("This document.", ("429", "TooManyRequests")),
     "/metrics": metrics,
     "/healthz": _unauthenticated_json(
