@@ -18,7 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.json.sort_keys = False
 
-    from . import api, auth, db, errors, hardening, health, throttle
+    from . import api, auth, db, errors, hardening, health, throttle, web
 
     db.init_app(app)
     errors.init_app(app)
@@ -27,4 +27,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     throttle.init_app(app)
     health.init_app(app)
     app.register_blueprint(api.api, url_prefix="/api/v1")
+    web.init_app(app)  # after the API: exempts it from CSRF
     return app
