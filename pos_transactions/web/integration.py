@@ -5,6 +5,7 @@ user's retailer; a credential of another retailer is "not found"."""
 from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,7 @@ from ..models import Credential
 from ..window import Window
 from .forms import GenerateTokenForm, LogoutForm, RevokeForm
 from .polls import recent_polls, recorder_of
-from .views import sign_in_required, signed_in_user
+from .views import csrf_refused, sign_in_required, signed_in_user
 
 integration = Blueprint("integration", __name__, template_folder="templates")
 AUDIT_SPAN = timedelta(days=7)
@@ -133,3 +134,6 @@ def revoke(username: str):
             logout_form=LogoutForm(),
             user=signed_in_user(),
         )
+
+
+integration.register_error_handler(CSRFError, csrf_refused)

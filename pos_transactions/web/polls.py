@@ -13,17 +13,18 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask, Response, current_app, request
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..auth import auth
 from ..credentials import now_utc
+from ..feed import range_query
+from ..window import Window, parse_window
 from .models import PollRecord
 
 log = logging.getLogger(__name__)
@@ -43,18 +44,26 @@ class Poll:
     start_date: str | None
     end_date: str | None
     status: int
-    transactions: int | None = None
+    window: Window | None = None  # a served poll's window, to count what it was served
+
+    def row(self, transactions: int | None) -> dict:
+        return {
+            "retailer_id": self.retailer_id,
+            "polled_at": self.polled_at,
+            "start_date": self.start_date,
+            "end_date": self.end_date,
+            "status": self.status,
+            "transactions": transactions,
+        }
 
 
-def counted(chunks: Iterable, poll: Poll) -> Iterator:
-    """The feed's chunks unchanged, counting the transactions in them: each chunk holds
-    whole transaction objects, each with one ``"transaction_id"`` key."""
-    poll.transactions = 0
-    for chunk in chunks:
-        poll.transactions += chunk.count('"transaction_id"') if isinstance(chunk, str) else (
-            chunk.count(b'"transaction_id"')
-        )
-        yield chunk
+def served_count(connection, poll: Poll) -> int | None:
+    """How many transactions the poll's window holds, counted when it is recorded (on the
+    writer's thread, off the poll's path; a write in between could make it differ)."""
+    if poll.window is None:
+        return None
+    query = range_query(poll.retailer_id, poll.window.start, poll.window.end, True)
+    return connection.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
 class Recorder:
@@ -70,7 +79,11 @@ class Recorder:
 
     def add(self, poll: Poll) -> None:
         self.entries.put(poll)
-        self.waiting.set()
+        if not self.waiting.is_set():  # the cheap checks first: this runs once per poll
+            self.waiting.set()
+        thread = self.thread
+        if thread is not None and thread.is_alive():
+            return
         with self.lock:
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self._run, name="poll-recorder", daemon=True)
@@ -79,10 +92,11 @@ class Recorder:
     def _run(self) -> None:
         while True:
             if not self.waiting.wait(IDLE_EXIT):
-                with self.lock:
+                with self.lock:  # cleared before the look, so `add` sees one or the other
+                    self.thread = None
                     if self.entries.empty():
-                        self.thread = None
                         return
+                    self.thread = threading.current_thread()
                 continue
             time.sleep(FLUSH_INTERVAL)  # let a second's polls gather into one write
             self.waiting.clear()
@@ -107,10 +121,8 @@ class Recorder:
     def write(self, batch: list[Poll]) -> None:
         try:
             with self.engine.begin() as connection:
-                connection.execute(
-                    PollRecord.__table__.insert(),
-                    [vars(poll) for poll in batch],
-                )
+                rows = [poll.row(served_count(connection, poll)) for poll in batch]
+                connection.execute(PollRecord.__table__.insert(), rows)
                 for retailer_id in {poll.retailer_id for poll in batch}:
                     connection.execute(prune(retailer_id, now_utc()))
         except SQLAlchemyError as error:
@@ -158,8 +170,8 @@ def record_feed_poll(response: Response) -> Response:
         end_date=_shown_bound(request.args.get("end_date")),
         status=response.status_code,
     )
-    if response.status_code < 300 and not response.direct_passthrough:
-        response.response = counted(response.response, poll)
+    if response.status_code < 300:
+        poll.window = parse_window(request.args.to_dict(flat=False), now=datetime.now(UTC))
     response.call_on_close(lambda: recorder.add(poll))
     return response
 
