@@ -265,3 +265,10 @@ def test_a_failing_record_never_fails_the_poll(app, retailers, token_headers, mo
     assert response.status_code == 201 and len(response.json) > 0
     recorder.flush()  # logged, not raised
     assert recorder.entries.empty()
+
+
+def test_a_refused_poll_is_listed_with_its_status(app, retailers, token_headers, signed_in):
+    bad = "/api/v1/transactions/?start_date=yesterday"
+    assert app.test_client().get(bad, headers=token_headers(retailers[0])).status_code == 400
+    page = signed_in.get("/integration/")
+    assert "<td>400</td>" in page.text and "yesterday → default" in page.text
