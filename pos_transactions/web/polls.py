@@ -15,14 +15,17 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from flask import Flask, Response, current_app, request
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, create_engine, delete, event, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from ..auth import auth
 from ..credentials import now_utc
+from ..db import SQLITE_BUSY_TIMEOUT_MS, _sqlite_pragmas
 from ..feed import range_query
 from ..window import Window, parse_window
 from .models import PollRecord
@@ -57,6 +60,16 @@ class Poll:
         }
 
 
+def unpooled(engine: Engine) -> Engine:
+    """An engine like `engine` that keeps no connection open between writes: the writer
+    runs about once a second at most, and a pooled connection would outlive the
+    application's own engine (disposed at shutdown) on the writer's thread."""
+    unpooled = create_engine(engine.url, poolclass=NullPool)
+    if unpooled.dialect.name == "sqlite":
+        event.listen(unpooled, "connect", partial(_sqlite_pragmas, SQLITE_BUSY_TIMEOUT_MS))
+    return unpooled
+
+
 def served_count(connection, poll: Poll) -> int | None:
     """How many transactions the poll's window holds, counted when it is recorded (on the
     writer's thread, off the poll's path; a write in between could make it differ)."""
@@ -70,7 +83,7 @@ class Recorder:
     """The queue of one process and the thread that empties it into `engine`."""
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        self.engine = unpooled(engine)
         self.entries: queue.SimpleQueue[Poll] = queue.SimpleQueue()
         self.waiting = threading.Event()  # set when an entry is queued
         self.lock = threading.Lock()  # guards `thread`
