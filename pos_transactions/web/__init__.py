@@ -8,7 +8,8 @@ authenticates every request by its ``Authorization`` header, is exempt.
 
 import os
 
-from flask import Flask
+from flask import Flask, Request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 from ..schema import SchemaState
@@ -20,6 +21,7 @@ from .secret import load_secret_key
 
 PUBLIC_BASE_URL_VARIABLE = "POS_TRANSACTIONS_PUBLIC_BASE_URL"
 csrf = CSRFProtect()
+API_PREFIX = "/api/"
 
 
 def configure(app: Flask) -> None:
@@ -61,6 +63,7 @@ def init_app(app: Flask) -> None:
     from .views import web
 
     configure(app)
+    app.session_interface = PagesOnlySessions()
     with app.app_context():
         engine = get_engine()
     if app.extensions["pos_transactions.schema"].state is SchemaState.CURRENT:
@@ -71,3 +74,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(integration)
     throttle_login(app)
     polls.init_app(app, engine)
+
+
+class PagesOnlySessions(SecureCookieSessionInterface):
+    """Sessions for the pages only: an API request (authenticated by its header, never a
+    cookie) gets the null session, so a poll costs no cookie serializer."""
+
+    def open_session(self, app: Flask, request: Request):
+        if request.path.startswith(API_PREFIX):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
