@@ -272,3 +272,20 @@ def test_a_refused_poll_is_listed_with_its_status(app, retailers, token_headers,
     assert app.test_client().get(bad, headers=token_headers(retailers[0])).status_code == 400
     page = signed_in.get("/integration/")
     assert "<td>400</td>" in page.text and "yesterday → default" in page.text
+
+
+def test_cases_received_by_webhook_are_listed_where_the_build_has_them(signed_in, monkeypatch):
+    import sys
+    import types
+
+    case = types.SimpleNamespace(
+        uuid="6f1c3a52-0000-4000-8000-000000000001",
+        received_at="2026-12-01 09:00",
+        lucid_id_count=3,
+    )
+    cases = types.ModuleType("pos_transactions.webhook.cases")
+    cases.recent_cases = lambda _session, _retailer_id: [case]
+    monkeypatch.setitem(sys.modules, "pos_transactions.webhook", types.ModuleType("webhook"))
+    monkeypatch.setitem(sys.modules, "pos_transactions.webhook.cases", cases)
+    page = signed_in.get("/integration/")
+    assert "Cases received by webhook" in page.text and case.uuid in page.text
