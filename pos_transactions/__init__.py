@@ -18,7 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.json.sort_keys = False
 
-    from . import api, auth, db, errors, hardening, health, observability, openapi, throttle
+    from . import api, auth, db, errors, hardening, health, observability, openapi, throttle, web
     from .webhook import views as webhook_views
 
     db.init_app(app)
@@ -30,5 +30,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     health.init_app(app)
     app.register_blueprint(api.api, url_prefix="/api/v1")
     app.register_blueprint(webhook_views.cases, url_prefix="/api/v1")
+    web.init_app(app)  # after the API: exempts it from CSRF
     openapi.init_app(app)
     return app

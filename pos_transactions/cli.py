@@ -34,6 +34,7 @@ from .stores import (
     load_store_files,
 )
 from .version import service_version
+from .web.cli import create_user_command
 from .window import Window
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -245,3 +246,4 @@ def _print_demo_access(session, retailer_id: str, host: str, port: int) -> None:
 main.add_command(lucid)
 main.add_command(db)
 main.add_command(conformance)
+main.add_command(create_user_command)

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from pos_transactions.lucid import models as _lucid_models  # noqa: F401  (registers the tables)
 from pos_transactions.models import Base
 from pos_transactions.schema import script_directory
+from pos_transactions.web import models as _web_models  # noqa: F401  (registers the tables)
 from pos_transactions.webhook import models as _webhook_models  # noqa: F401  (registers the tables)
 
 F8A907A = Path(__file__).parent / "data" / "f8a907a"

@@ -5,6 +5,7 @@ from alembic import context
 
 from pos_transactions.lucid import models as _lucid_models  # noqa: F401  (registers the tables)
 from pos_transactions.models import Base
+from pos_transactions.web import models as _web_models  # noqa: F401  (registers the tables)
 from pos_transactions.webhook import models as _webhook_models  # noqa: F401  (registers the tables)
 
 connection = context.config.attributes["connection"]
