@@ -10,9 +10,9 @@ itself and offers no setting to change.  They are far above every legal request:
 longest feed URL (both window parameters, microseconds and offsets, in either spelling) is
 under 200 characters, an ``Authorization: Token`` header under 60.
 
-Access log: gunicorn's default format but without ``%(u)s``, the Basic username it would
-decode from the ``Authorization`` header; no header and no body is logged, so neither is a
-credential.
+Access log: gunicorn's default format but without ``%(u)s`` (the Basic username it would
+decode from the ``Authorization`` header), the query string (a one-time password link's
+token travels there) and the referrer; no header and no body is logged, so no credential.
 
 Hooks: with ``PROMETHEUS_MULTIPROC_DIR`` set, every worker's metrics are added up
 (`observability.gunicorn_hooks`).
@@ -23,7 +23,7 @@ from .observability.gunicorn_hooks import child_exit, on_starting
 limit_request_line = 4094
 limit_request_field_size = 8190
 limit_request_fields = 100
-access_log_format = '%(h)s %(l)s - %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
+access_log_format = '%(h)s %(l)s - %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
 
 SETTINGS: dict = {
     "limit_request_line": limit_request_line,

@@ -26,4 +26,4 @@ def create_user_command(retailer_id: str, email: str) -> None:
     hours = int(LINK_LIFETIME.total_seconds() // 3600)
     click.echo(f"Created {email} for {retailer_id}. Send them this link (good once, "
                f"for {hours} hours) to set a password:", err=True)
-    click.echo(f"{base}/set-password/{token}")
+    click.echo(f"{base}/set-password?token={token}")

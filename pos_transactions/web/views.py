@@ -79,8 +79,11 @@ def logout():
     return redirect(url_for("web.login"))
 
 
-@web.route("/set-password/<token>", methods=["GET", "POST"])
-def choose_password(token: str):
+@web.route("/set-password", methods=["GET", "POST"])
+def choose_password():
+    """The one-time link's page.  Its token is in the query string, which no log records
+    (gunicorn's access log and the request log keep the path only)."""
+    token = request.args.get("token", "")
     form = SetPasswordForm()
     with new_session() as db_session, db_session.begin():
         link = find_link(db_session, token)
