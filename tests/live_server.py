@@ -23,6 +23,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def gunicorn_command(port: int, workers: int = 2, *options) -> list:
+    """``gunicorn wsgi:app`` from the repository (so its ``gunicorn.conf.py`` applies) on a
+    loopback port; `options` go before the application."""
+    return [
+        BIN / "gunicorn", *options, "--chdir", ROOT, "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--no-control-socket", "wsgi:app",
+    ]  # fmt: skip
+
+
 def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = BOOT_SECONDS) -> None:
     """Wait for the server to answer anything at `url`.
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import requests
 import sqlalchemy as sa
-from live_server import BIN, ROOT, free_port, wait_until_serving
 from sqlalchemy.exc import IntegrityError, OperationalError
 from tenacity import wait_none
 from test_serving import start  # noqa: F401  (the `start` fixture)
@@ -26,6 +25,7 @@ from pos_transactions.stores import load_store, read_store_file
 from pos_transactions.write_retry import WriteContention, is_lost_race, write_attempts
 
 from conftest import DATA, read_json
+from live_server import free_port, gunicorn_command, wait_until_serving
 
 PUSHERS = 4
 ROUNDS = 3
@@ -151,19 +151,7 @@ def test_identical_pushes_at_once_to_real_workers_all_succeed(database_url, star
     ingest, feed = prepare(database_url)
     port = free_port()
     server = start(
-        [
-            BIN / "gunicorn",
-            "--chdir",
-            ROOT,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(PUSHERS),
-            "--timeout",
-            "300",
-            "--no-control-socket",
-            "wsgi:app",
-        ],
+        gunicorn_command(port, PUSHERS, "--timeout", "300"),
         {"PATH": os.environ["PATH"], "DATABASE_URL": database_url},
     )
     base = f"http://127.0.0.1:{port}/api/v1"

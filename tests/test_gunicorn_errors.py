@@ -19,12 +19,12 @@ import time
 
 import pytest
 import requests
-from live_server import BIN, ROOT, free_port, wait_until_serving
 
 from pos_transactions import gunicorn_settings
 from pos_transactions.gunicorn_settings import SETTINGS
 
 from conftest import DATA
+from live_server import BIN, ROOT, free_port, gunicorn_command, wait_until_serving
 
 LONGEST_FEED_QUERY = (
     "?start_datetime=2021-03-10T00:00:00.000000-08:00&end_datetime=2021-03-13T23:59:59.999999-08:00"
@@ -55,11 +55,7 @@ def server(tmp_path_factory):
     )
     port = free_port()
     logs = [tmp / "access.log", tmp / "error.log"]
-    command = [
-        BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-        "--access-logfile", logs[0], "--error-logfile", logs[1], "--no-control-socket",
-        "wsgi:app",
-    ]  # fmt: skip
+    command = gunicorn_command(port, 1, "--access-logfile", logs[0], "--error-logfile", logs[1])
     # Run in the repository, as the README's production command is: gunicorn reads
     # gunicorn.conf.py from the directory it starts in (before any --chdir).
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from live_server import BIN, ROOT, free_port
 from sqlalchemy import event
 
 from pos_transactions import create_app, health
@@ -20,6 +19,7 @@ from pos_transactions.db import make_engine
 from pos_transactions.version import service_version
 
 from conftest import DATA
+from live_server import BIN, free_port, gunicorn_command
 
 DEADLINE_SECONDS = 120  # the machine is shared and slow: wait long, assert no timing
 
@@ -148,8 +148,7 @@ def test_readiness_follows_a_real_postgresql_outage_and_recovers(own_postgresql,
     port = free_port()
     log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(
-        [BIN / "gunicorn", "--chdir", ROOT, "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--no-control-socket", "wsgi:app"],
+        gunicorn_command(port, 1),
         cwd=tmp_path, env=env, stdout=log, stderr=log,
         start_new_session=True,
     )

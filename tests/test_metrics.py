@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from live_server import BIN, ROOT, free_port, wait_until_serving
 from prometheus_client.parser import text_string_to_metric_families
 
 from pos_transactions import create_app
@@ -20,6 +19,7 @@ from pos_transactions.observability.exchange import Exchange
 from pos_transactions.observability.metrics_view import bearer_matches
 
 from conftest import DATA
+from live_server import free_port, gunicorn_command, wait_until_serving
 
 FEED = "/api/v1/transactions/"
 
@@ -191,8 +191,7 @@ def test_counts_add_up_across_two_gunicorn_workers(tmp_path, start_logged):
     (folder / "counter_999999.db").write_bytes(b"stale")  # an earlier run's: emptied at start
     port = free_port()
     server = start_logged(
-        [BIN / "gunicorn", "-c", DATA / "gunicorn-metrics.conf.py", "--chdir", ROOT,
-         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--no-control-socket", "wsgi:app"],
+        gunicorn_command(port, 2, "-c", DATA / "gunicorn-metrics.conf.py"),
         env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

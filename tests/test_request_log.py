@@ -9,7 +9,6 @@ import subprocess
 
 import pytest
 import requests
-from live_server import BIN, ROOT, free_port, wait_until_serving
 from test_serving import environment, start  # noqa: F401 - a fixture
 
 from pos_transactions.credentials import Scope
@@ -20,6 +19,7 @@ from pos_transactions.observability.exchange import (
 )
 
 from conftest import DATA
+from live_server import BIN, free_port, gunicorn_command, wait_until_serving
 
 FEED = "/api/v1/transactions/"
 WINDOW = "?start_date=2021-03-11&end_date=2021-03-12"
@@ -156,8 +156,7 @@ def test_the_production_command_logs_requests_and_no_credentials(database_url, s
     basic = base64.b64encode(f"{credential['username']}:{credential['password']}".encode())
     port = free_port()
     server = start(
-        [BIN / "gunicorn", "--chdir", ROOT, "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--no-control-socket", "--access-logfile", "-", "wsgi:app"],
+        gunicorn_command(port, 2, "--access-logfile", "-"),
         env,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}{FEED}{WINDOW}"

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from live_server import BIN, ROOT, free_port, wait_until_serving
 from schemathesis import checks
 from test_metrics import start_logged  # noqa: F401 - a fixture
 from test_serving import environment
 
 from conftest import DATA
+from live_server import BIN, free_port, gunicorn_command, wait_until_serving
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "50"))
 CHECKS = [
@@ -67,8 +67,7 @@ def live(database_url, start_logged, tmp_path):  # noqa: F811
     tokens = {scope: _token(env, scope) for scope in ("feed", "ingest")}
     port = free_port()
     server = start_logged(
-        [BIN / "gunicorn", "--chdir", ROOT, "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--no-control-socket", "wsgi:app"],
+        gunicorn_command(port),
         env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

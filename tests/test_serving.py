@@ -11,9 +11,9 @@ import time
 
 import pytest
 import requests
-from live_server import BIN, ROOT, free_port, wait_until_serving
 
 from conftest import DATA
+from live_server import BIN, free_port, gunicorn_command, wait_until_serving
 
 
 def environment(database_url: str) -> dict[str, str]:
@@ -60,17 +60,7 @@ def test_gunicorn_serves_wsgi_app_with_only_database_url(database_url, start):
     token = re.search(r'"token": "([^"]+)"', made.stdout).group(1)
     port = free_port()
     server = start(
-        [
-            BIN / "gunicorn",
-            "--chdir",
-            ROOT,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--no-control-socket",
-            "wsgi:app",
-        ],
+        gunicorn_command(port),
         env,
     )
     base = f"http://127.0.0.1:{port}/api/v1/transactions/"

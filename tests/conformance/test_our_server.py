@@ -12,16 +12,10 @@ from string import Template
 
 import pytest
 import requests
-from test_serving import (  # noqa: F401  (the `start` fixture)
-    BIN,
-    ROOT,
-    environment,
-    free_port,
-    start,
-    wait_until_serving,
-)
+from test_serving import environment, start  # noqa: F401  (the `start` fixture)
 
 from conftest import DATA
+from live_server import BIN, free_port, gunicorn_command, wait_until_serving
 
 HERE = Path(__file__).parent / "data"
 # Yesterday 16:00 at -08:00 is today 00:00 UTC: the default window's inclusive end.
@@ -65,17 +59,7 @@ def our_server(database_url, start, tmp_path):  # noqa: F811
     ingest, feed = _token(env, "rules-store", "ingest"), _token(env, "rules-store", "feed")
     port = free_port()
     server = start(
-        [
-            BIN / "gunicorn",
-            "--chdir",
-            ROOT,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--no-control-socket",
-            "wsgi:app",
-        ],
+        gunicorn_command(port),
         env,
     )
     base = f"http://127.0.0.1:{port}"

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 import requests
-from test_serving import BIN, ROOT, free_port, wait_until_serving
 
 from .helpers import PASSWORD
 from conftest import DATA
+from live_server import BIN, free_port, gunicorn_command, wait_until_serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = [
@@ -78,8 +78,7 @@ def server(tmp_path):
         links[retailer] = re.sub(r"^https?://[^/]+", "", link)
     port = free_port()
     process = subprocess.Popen(
-        [BIN / "gunicorn", "--chdir", ROOT, "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--no-control-socket", "wsgi:app"],
+        gunicorn_command(port),
         cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         start_new_session=True,
     )

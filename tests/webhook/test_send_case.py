@@ -8,10 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from test_serving import BIN, ROOT, environment, free_port, start, wait_until_serving  # noqa: F401
+from test_serving import environment, start  # noqa: F401  (the `start` fixture)
 
 from .conftest import AUDIT_STORE, CASES, EXPECTED_CASES
 from conftest import DATA
+from live_server import BIN, free_port, gunicorn_command, wait_until_serving
 
 COMMAND = [BIN / "pos-transactions"]
 
@@ -31,8 +32,7 @@ def served(database_url, start):  # noqa: F811  (test_serving's fixture)
     token = re.search(r'"token": "([^"]+)"', made.stdout).group(1)
     port = free_port()
     server = start(
-        [BIN / "gunicorn", "--chdir", ROOT, "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--no-control-socket", "wsgi:app"],
+        gunicorn_command(port),
         env,
     )
     url = f"http://127.0.0.1:{port}/api/v1/cases/"
