@@ -23,6 +23,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def run_cli(env: dict, *args) -> str:
+    """``pos-transactions ARGS`` in a process of its own, as an operator runs it; its stdout."""
+    done = subprocess.run(
+        [BIN / "pos-transactions", *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done.stdout
+
+
 def gunicorn_command(port: int, workers: int = 2, *options) -> list:
     """``gunicorn wsgi:app`` from the repository (so its ``gunicorn.conf.py`` applies) on a
     loopback port; `options` go before the application."""

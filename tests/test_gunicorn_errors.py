@@ -24,23 +24,11 @@ from pos_transactions import gunicorn_settings
 from pos_transactions.gunicorn_settings import SETTINGS
 
 from conftest import DATA
-from live_server import BIN, ROOT, free_port, gunicorn_command, wait_until_serving
+from live_server import ROOT, free_port, gunicorn_command, run_cli, wait_until_serving
 
 LONGEST_FEED_QUERY = (
     "?start_datetime=2021-03-10T00:00:00.000000-08:00&end_datetime=2021-03-13T23:59:59.999999-08:00"
 )
-
-
-def cli(env: dict, *args) -> str:
-    done = subprocess.run(
-        [BIN / "pos-transactions", *args],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -48,10 +36,10 @@ def server(tmp_path_factory):
     """(base URL, feed credential, ingest credential, log files) of a running gunicorn."""
     tmp = tmp_path_factory.mktemp("gunicorn")
     env = {"PATH": os.environ["PATH"], "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}"}
-    cli(env, "load-fixture", DATA / "rules.json")
-    feed = json.loads(cli(env, "create-credentials", "rules-store", "--json"))
+    run_cli(env, "load-fixture", DATA / "rules.json")
+    feed = json.loads(run_cli(env, "create-credentials", "rules-store", "--json"))
     ingest = json.loads(
-        cli(env, "create-credentials", "rules-store", "--scope", "ingest", "--json")
+        run_cli(env, "create-credentials", "rules-store", "--scope", "ingest", "--json")
     )
     port = free_port()
     logs = [tmp / "access.log", tmp / "error.log"]

@@ -15,7 +15,7 @@ import requests
 from test_serving import environment, start  # noqa: F401  (the `start` fixture)
 
 from conftest import DATA
-from live_server import BIN, free_port, gunicorn_command, wait_until_serving
+from live_server import BIN, free_port, gunicorn_command, run_cli, wait_until_serving
 
 HERE = Path(__file__).parent / "data"
 # Yesterday 16:00 at -08:00 is today 00:00 UTC: the default window's inclusive end.
@@ -31,20 +31,8 @@ def recent_sales(today: datetime) -> list:
     return json.loads(Template(SALES_TEMPLATE.read_text()).substitute(days))
 
 
-def _cli(env: dict, *args) -> str:
-    done = subprocess.run(
-        [BIN / "pos-transactions", *args],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return done.stdout
-
-
 def _token(env: dict, retailer: str, scope: str) -> str:
-    made = _cli(env, "create-credentials", retailer, "--scope", scope, "--json")
+    made = run_cli(env, "create-credentials", retailer, "--scope", scope, "--json")
     return json.loads(made)["token"]
 
 
@@ -55,7 +43,7 @@ def our_server(database_url, start, tmp_path):  # noqa: F811
     env = environment(database_url)
     store = tmp_path / "push-only.json"
     store.write_text(json.dumps(json.loads((DATA / "rules.json").read_text()) | {"sales": []}))
-    _cli(env, "load-fixture", store)
+    run_cli(env, "load-fixture", store)
     ingest, feed = _token(env, "rules-store", "ingest"), _token(env, "rules-store", "feed")
     port = free_port()
     server = start(

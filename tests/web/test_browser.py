@@ -18,7 +18,7 @@ import requests
 
 from .helpers import PASSWORD
 from conftest import DATA
-from live_server import BIN, free_port, gunicorn_command, wait_until_serving
+from live_server import free_port, gunicorn_command, run_cli, wait_until_serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = [
@@ -54,14 +54,6 @@ def browser():
         browser.close()
 
 
-def cli(env: dict, *args) -> str:
-    done = subprocess.run(
-        [BIN / "pos-transactions", *args], env=env, check=True, capture_output=True, text=True,
-        timeout=120,
-    )
-    return done.stdout
-
-
 @pytest.fixture
 def server(tmp_path):
     """A gunicorn serving a database with two retailers, each with a user whose one-time
@@ -73,8 +65,8 @@ def server(tmp_path):
     )
     links = {}
     for store, retailer in ((DATA / "rules.json", "rules-store"), (other, "other-store")):
-        cli(env, "load-fixture", store)
-        link = cli(env, "create-user", retailer, f"staff@{retailer}.example").strip()
+        run_cli(env, "load-fixture", store)
+        link = run_cli(env, "create-user", retailer, f"staff@{retailer}.example").strip()
         links[retailer] = re.sub(r"^https?://[^/]+", "", link)
     port = free_port()
     process = subprocess.Popen(
