@@ -36,10 +36,13 @@ def engine_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
+def make_engine(
+    url: str, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **options
+) -> Engine:
+    """The service's engine for `url`; `options` go to SQLAlchemy (a pool class, say)."""
     # pre-ping: a connection the database dropped (restart, failover) is replaced on checkout
     # instead of failing a request; it costs one round trip per checkout.
-    engine = create_engine(engine_url(url), pool_pre_ping=True)
+    engine = create_engine(engine_url(url), pool_pre_ping=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", partial(_sqlite_pragmas, sqlite_busy_timeout_ms))
     return engine

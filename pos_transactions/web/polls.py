@@ -13,21 +13,18 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import partial
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
-from flask import Flask, Response, current_app, request
-from sqlalchemy import Engine, create_engine, delete, event, func, select
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from ..auth import auth
 from ..credentials import now_utc
-from ..db import SQLITE_BUSY_TIMEOUT_MS, _sqlite_pragmas
-from ..feed import range_query
-from ..window import Window, parse_window
+from ..db import make_engine
 from .models import PollRecord
 
 log = logging.getLogger(__name__)
@@ -47,16 +44,16 @@ class Poll:
     start_date: str | None
     end_date: str | None
     status: int
-    window: Window | None = None  # a served poll's window, to count what it was served
+    transactions: int | None = None  # what it was served (the request log's exact count)
 
-    def row(self, transactions: int | None) -> dict:
+    def row(self) -> dict:
         return {
             "retailer_id": self.retailer_id,
             "polled_at": self.polled_at,
             "start_date": self.start_date,
             "end_date": self.end_date,
             "status": self.status,
-            "transactions": transactions,
+            "transactions": self.transactions,
         }
 
 
@@ -64,19 +61,7 @@ def unpooled(engine: Engine) -> Engine:
     """An engine like `engine` that keeps no connection open between writes: the writer
     runs about once a second at most, and a pooled connection would outlive the
     application's own engine (disposed at shutdown) on the writer's thread."""
-    unpooled = create_engine(engine.url, poolclass=NullPool)
-    if unpooled.dialect.name == "sqlite":
-        event.listen(unpooled, "connect", partial(_sqlite_pragmas, SQLITE_BUSY_TIMEOUT_MS))
-    return unpooled
-
-
-def served_count(connection, poll: Poll) -> int | None:
-    """How many transactions the poll's window holds, counted when it is recorded (on the
-    writer's thread, off the poll's path; a write in between could make it differ)."""
-    if poll.window is None:
-        return None
-    query = range_query(poll.retailer_id, poll.window.start, poll.window.end, True)
-    return connection.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return make_engine(engine.url.render_as_string(hide_password=False), poolclass=NullPool)
 
 
 class Recorder:
@@ -134,7 +119,7 @@ class Recorder:
     def write(self, batch: list[Poll]) -> None:
         try:
             with self.engine.begin() as connection:
-                rows = [poll.row(served_count(connection, poll)) for poll in batch]
+                rows = [poll.row() for poll in batch]
                 connection.execute(PollRecord.__table__.insert(), rows)
                 for retailer_id in {poll.retailer_id for poll in batch}:
                     connection.execute(prune(retailer_id, now_utc()))
@@ -172,7 +157,8 @@ def recent_polls(session: Session, retailer_id: str, limit: int = 20) -> list[Po
 
 
 def record_feed_poll(response: Response) -> Response:
-    """After a feed request whose caller authenticated: queue it once the body is sent."""
+    """After a feed request whose caller authenticated: queue it once the body is sent,
+    with the number of transactions the request's `Exchange` counted as they went out."""
     if request.endpoint != FEED_ENDPOINT or auth.current_user() is None:
         return response
     recorder: Recorder = current_app.extensions[_EXTENSION]
@@ -183,9 +169,10 @@ def record_feed_poll(response: Response) -> Response:
         end_date=_shown_bound(request.args.get("end_date")),
         status=response.status_code,
     )
-    if response.status_code < 300:
-        poll.window = parse_window(request.args.to_dict(flat=False), now=datetime.now(UTC))
-    response.call_on_close(lambda: recorder.add(poll))
+    exchange = g.get("exchange")
+    response.call_on_close(
+        lambda: recorder.add(replace(poll, transactions=exchange and exchange.transactions_served))
+    )
     return response
 
 
