@@ -2,18 +2,27 @@
 
 Every scheme resolves to a `Credential`, which carries its retailer (tenancy) and its scope
 (the role a view requires).  A failure says the same thing whatever went wrong, so it
-reveals nothing about which usernames exist.  A success records the credential's use, at
-most once a minute (`credentials.record_use`), for a person rotating credentials.
+reveals nothing about which usernames exist.  A success queues a record of the credential's
+use, at most once a minute, written off the request's path (`credentials.write_uses`), for
+a person rotating credentials.
 """
 
 import re
 from dataclasses import dataclass
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_httpauth import HTTPBasicAuth, HTTPTokenAuth, MultiAuth
 
-from .credentials import check_password, check_token, now_utc, record_use, use_is_due
-from .db import get_engine, new_session
+from .credentials import (
+    CredentialUse,
+    check_password,
+    check_token,
+    now_utc,
+    use_is_due,
+    write_uses,
+)
+from .db import engine_of, read_session
+from .deferred_writes import DeferredWrites
 from .errors import error_response
 
 REALM = "pos-transactions"
@@ -25,13 +34,14 @@ basic_auth = HTTPBasicAuth(realm=REALM)
 auth = MultiAuth(token_auth, bearer_auth, basic_auth)
 # Every credential of every scheme is printable ASCII (a Basic pair is base64).
 _READABLE_AUTHORIZATION = re.compile(r"[\x20-\x7e]*")
+_USES = "pos_transactions.credential_uses"
 
 
 @basic_auth.verify_password
 def verify_password(username: str, password: str):
     if not username or not password:
         return None
-    with new_session() as session:
+    with read_session() as session:
         return _caller(check_password(session, username, password))
 
 
@@ -40,7 +50,7 @@ def verify_password(username: str, password: str):
 def verify_token(token: str):
     if not token:
         return None
-    with new_session() as session:
+    with read_session() as session:
         return _caller(check_token(session, token))
 
 
@@ -58,7 +68,7 @@ def _caller(credential) -> Caller | None:
         return None
     now = now_utc()
     if use_is_due(credential.last_used_at, now):
-        record_use(get_engine(), credential.id, now)
+        uses_of(current_app).add(CredentialUse(credential.id, now))
     return Caller(credential.retailer_id, credential.scope)
 
 
@@ -93,6 +103,12 @@ def refuse_unreadable_authorization():
     return None
 
 
+def uses_of(app: Flask) -> DeferredWrites[CredentialUse]:
+    """The process's queue of credential uses (`flush` it to read them back at once)."""
+    return app.extensions[_USES]
+
+
 def init_app(app: Flask) -> None:
-    """Call before the throttle: its own hooks read the header too."""
+    """Call after the database and before the throttle (its own hooks read the header)."""
+    app.extensions[_USES] = DeferredWrites(engine_of(app), write_uses, "credential-use")
     app.before_request(refuse_unreadable_authorization)

@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Engine, or_, select, text, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Connection, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from .feed_days import LOCK_WAIT_MS, waiting_briefly
 from .models import Credential
 from .stores import existing_retailer
 
@@ -98,31 +96,41 @@ def use_is_due(last_used_at: datetime | None, now: datetime) -> bool:
     return last_used_at is None or now - last_used_at >= USE_RESOLUTION
 
 
-def record_use(engine: Engine, credential_id: int, now: datetime) -> None:
-    """Record that a credential authenticated at `now`, on its own short transaction.
+@dataclass(frozen=True)
+class CredentialUse:
+    credential_id: int
+    at: datetime
+
+
+_RECORD_USE = (
+    update(Credential)
+    .where(
+        Credential.id == bindparam("credential_id"),
+        or_(Credential.last_used_at.is_(None), Credential.last_used_at <= bindparam("due_before")),
+    )
+    .values(last_used_at=bindparam("used_at"))
+)
+
+
+def write_uses(connection: Connection, uses: list[CredentialUse]) -> None:
+    """Record that credentials authenticated (a batch of `DeferredWrites`).
 
     Knowing when a credential was last used is for a person rotating it, never a reason to
-    fail or hold up a request: the write waits for another writer's lock only briefly (a
-    long store load holds SQLite's), and a failure is logged and forgotten.  The condition
-    in the UPDATE keeps concurrent workers from recording the same minute twice.
+    fail or hold up a request, so a request only queues its use (`auth`) and this runs on
+    the writer's thread.  The condition keeps concurrent workers from recording the same
+    minute twice; rows are updated in id order, one lock order for every writer.
     """
-    try:
-        with engine.connect() as writer, waiting_briefly(writer), writer.begin():
-            if writer.dialect.name == "postgresql":
-                writer.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
-            writer.execute(
-                update(Credential)
-                .where(
-                    Credential.id == credential_id,
-                    or_(
-                        Credential.last_used_at.is_(None),
-                        Credential.last_used_at <= now - USE_RESOLUTION,
-                    ),
-                )
-                .values(last_used_at=now)
-            )
-    except SQLAlchemyError as error:
-        log.info("credential use not recorded (%s)", type(error).__name__)
+    connection.execute(
+        _RECORD_USE,
+        [
+            {
+                "credential_id": use.credential_id,
+                "due_before": use.at - USE_RESOLUTION,
+                "used_at": use.at,
+            }
+            for use in sorted(uses, key=lambda use: (use.credential_id, use.at))
+        ],
+    )
 
 
 def revoke_credential(session: Session, username: str) -> bool:

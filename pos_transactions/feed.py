@@ -1,26 +1,26 @@
 """The Retail Transactions feed: one JSON object per reported sale, served in order.
 
 Each reported sale's object is built once, when the sale is written, and stored as text
-(`Sale.feed_json`).  Serving a window is then indexed range scans whose rows are joined with
-commas and streamed, and whole UTC days come from `feed_days`, pre-joined: the cost grows with
-the window, not with the table, and memory stays flat whatever the window.  `FEED_FORMAT`
-names how objects are built; a release that changes `transaction_object` bumps it, and
-`sales.refresh_feed_rows` rebuilds every stored row (and forgets every cached day) the next
-time the schema is ensured.
+(`Sale.feed_json`) inside the feed index, in feed order (`models.Sale`).  Serving a window
+is then one range of that index, read in slices of `CHUNK_ROWS` objects, each joined with
+commas and handed to the server as bytes: the cost grows with the window, not the table,
+and a response holds one slice at a time whatever the window.  Whole UTC days a worker
+serves again come from its memory (`feed_days`).  `FEED_FORMAT` names how objects are
+built; a release that changes `transaction_object` bumps it, and `sales.refresh_feed_rows`
+rebuilds every stored row (and forgets every kept day) the next time the schema is ensured.
 """
 
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from itertools import chain
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select, text, union_all
 
 from .canonical import Sale as CanonicalSale
 from .canonical import format_utc
-from .feed_days import cached_day, keep_day
-from .models import Sale
+from .feed_days import HotDays, KeptDay, day_versions, hot_days
+from .models import INDEXED_FEED_OBJECT, OUTSIZED_FEED_OBJECT, Sale
 from .observability.metrics import record_cached_day
 from .window import Window
 
@@ -51,19 +51,34 @@ def encode_transaction(transaction: dict) -> str:
     return json.dumps(transaction, separators=(",", ":"), ensure_ascii=False)
 
 
-def range_query(retailer_id: str, start: datetime, end: datetime, end_inclusive: bool):
-    """Feed rows from `start` to `end`, in feed order: one range of `ix_sale_feed`."""
+def _range_statement(end_inclusive: bool):
+    """Feed objects of a range, in feed order: a range of `ix_sale_feed` read index-only,
+    merged with the same range of `ix_sale_feed_outsized` (nearly always empty).
+
+    Each condition on `reported` and the object's size is the index's own text, so that
+    both databases see that the partial indexes cover the query.  Built once with bound
+    parameters: SQLAlchemy then compiles it once per process, not once per poll.
+    """
+    start, end = bindparam("start"), bindparam("end")
     until = Sale.transacted_on <= end if end_inclusive else Sale.transacted_on < end
-    return (
-        select(Sale.feed_json)
-        .where(
-            Sale.retailer_id == retailer_id,
-            Sale.reported.is_(True),
+
+    def part(kept_where: str):
+        return select(Sale.feed_json, Sale.transacted_on, Sale.transaction_id).where(
+            Sale.retailer_id == bindparam("retailer_id"),
+            text(kept_where),
             Sale.transacted_on >= start,
             until,
         )
-        .order_by(Sale.transacted_on, Sale.transaction_id)
-    )
+
+    return union_all(part(INDEXED_FEED_OBJECT), part(OUTSIZED_FEED_OBJECT)).order_by(text("2, 3"))
+
+
+_RANGE = {inclusive: _range_statement(inclusive) for inclusive in (False, True)}
+
+
+def range_query(retailer_id: str, start: datetime, end: datetime, end_inclusive: bool):
+    """The statement reading feed objects from `start` to `end`, and its parameters."""
+    return _RANGE[end_inclusive], {"retailer_id": retailer_id, "start": start, "end": end}
 
 
 @dataclass(frozen=True)
@@ -76,13 +91,12 @@ class Rows:
 
 
 def split_window(window: Window) -> list[Rows | date]:
-    """The window as whole UTC days (served from `feed_days`) between partial edges (rows).
+    """The window as whole UTC days (which a worker may keep) between partial edges (rows).
 
     The inclusive end means the last piece is always rows, if only the one instant at
     midnight.  A window of more whole days than `MAX_CACHED_DAYS` is read as rows alone:
-    the cache is for the daily poll and a short catch-up, while a long back-fill streams
-    rows in constant memory (a cached day is held whole while it is sent) and should not
-    fill the cache with days nobody asks for again.
+    days are kept for the daily poll and a short catch-up asked again, not for a long
+    back-fill nobody asks for twice.
     """
     first = _day_start(window.start.date())
     if first < window.start:
@@ -99,52 +113,115 @@ def split_window(window: Window) -> list[Rows | date]:
     return pieces
 
 
-def stream_feed(connection: Connection, retailer_id: str, window: Window) -> Iterator[str]:
-    """The feed document in chunks, whole days from the cache and edges from the rows.
+def merge_ranges(pieces: list[Rows | date]) -> list[Rows | date]:
+    """`pieces` with each run of adjacent ranges read as one (a day given as a date stays
+    a day; give a day that will be read from the index as its `Rows`).  A poll nobody made
+    before is then one query, whatever its days."""
+    merged: list[Rows | date] = []
+    for piece in pieces:
+        before = merged[-1] if merged else None
+        if isinstance(piece, Rows) and isinstance(before, Rows):
+            merged[-1] = Rows(before.start, piece.end, piece.end_inclusive)
+        else:
+            merged.append(piece)
+    return merged
 
-    The first piece's query runs before the first chunk is returned, so a database error
-    surfaces before any byte is sent; every later piece is read only when the body gets to
-    it, so memory holds one piece at a time whatever the window.
+
+class FeedStream:
+    """The feed document of one window as bytes, counting the transactions it sends.
+
+    A day this worker served before is read from its memory or gathered to be kept there
+    (`feed_days`); every other piece of the window is read from the index, adjacent ones
+    in one range.  The first piece's query runs when the stream is made, so a database
+    error surfaces before any byte is sent; every later piece is read only when the body
+    gets to it.  `transactions` is exact once the body is sent (the request log, the
+    metrics and the poll recorder read it).
     """
-    pieces = iter(split_window(window))
-    first = _piece_chunks(connection, retailer_id, next(pieces))
-    rest = (_piece_chunks(connection, retailer_id, piece) for piece in pieces)
-    return _document(chain((first,), rest))
 
+    def __init__(self, connection: Connection, retailer_id: str, window: Window) -> None:
+        self.connection = connection
+        self.retailer_id = retailer_id
+        self.transactions = 0
+        self.hot: HotDays = hot_days(connection.engine)
+        pieces = split_window(window)
+        again = [
+            piece
+            for piece in pieces
+            if isinstance(piece, date) and self.hot.asked_before(retailer_id, piece)
+        ]
+        # Versions are read before any row, so a kept day is never older than its version.
+        self.versions = day_versions(connection, retailer_id, again) if again else {}
+        self.pieces = merge_ranges([self._as_read(piece) for piece in pieces])
+        self.first = self._piece(self.pieces[0])
 
-def _piece_chunks(connection: Connection, retailer_id: str, piece: Rows | date) -> Iterator[str]:
-    if isinstance(piece, Rows):
-        query = range_query(retailer_id, piece.start, piece.end, piece.end_inclusive)
-        if piece.end - piece.start > STREAMED_SPAN:  # a server-side cursor costs round trips
-            connection = connection.execution_options(stream_results=True, yield_per=CHUNK_ROWS)
-        return (
-            ",".join(rows) for rows in connection.execute(query).scalars().partitions(CHUNK_ROWS)
-        )
-    version, document = cached_day(connection, retailer_id, piece)
-    record_cached_day(hit=document is not None)
-    if document is None:
-        day = _day_start(piece)
-        document = ",".join(
-            connection.scalars(range_query(retailer_id, day, day + ONE_DAY, end_inclusive=False))
-        )
-        keep_day(connection, retailer_id, piece, version, document)
-    return iter((document,))
+    def _as_read(self, piece: Rows | date) -> Rows | date:
+        """A day asked for the first time as the range of rows it is read as."""
+        if isinstance(piece, Rows) or piece in self.versions:
+            return piece
+        record_cached_day(hit=False)
+        start = _day_start(piece)
+        return Rows(start, start + ONE_DAY, end_inclusive=False)
 
-
-def _document(pieces: Iterator[Iterator[str]]) -> Iterator[str]:
-    yield "["
-    separator = ""
-    for chunks in pieces:
-        for chunk in chunks:
-            if chunk:
-                yield separator  # apart from the chunk: no copy of a day's document
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"["
+        separator = b""
+        for number, piece in enumerate(self.pieces):
+            for chunk in self.first if number == 0 else self._piece(piece):
+                yield separator  # apart from the chunk: a kept chunk is never copied
                 yield chunk
-                separator = ","
-    yield "]"
+                separator = b","
+        yield b"]"
+
+    def _piece(self, piece: Rows | date) -> Iterator[bytes]:
+        if isinstance(piece, Rows):
+            return self._counted(self._rows(piece.start, piece.end, piece.end_inclusive))
+        version = self.versions[piece]
+        kept = self.hot.get(self.retailer_id, piece, version)
+        record_cached_day(hit=kept is not None)
+        if kept is not None:
+            self.transactions += kept.transactions
+            return iter(kept.chunks)
+        start = _day_start(piece)
+        rows = self._rows(start, start + ONE_DAY, end_inclusive=False)
+        return self._kept(piece, version, rows)
+
+    def _rows(self, start: datetime, end: datetime, end_inclusive: bool):
+        """Slices of at most `CHUNK_ROWS` objects of the range (none when it is empty)."""
+        connection = self.connection
+        if end - start > STREAMED_SPAN:  # a server-side cursor costs round trips
+            connection = connection.execution_options(stream_results=True, yield_per=CHUNK_ROWS)
+        query, parameters = range_query(self.retailer_id, start, end, end_inclusive)
+        return connection.execute(query, parameters).scalars().partitions(CHUNK_ROWS)
+
+    def _counted(self, slices) -> Iterator[bytes]:
+        for objects in slices:
+            self.transactions += len(objects)
+            yield ",".join(objects).encode()
+
+    def _kept(self, day: date, version: int, slices) -> Iterator[bytes]:
+        """The day's slices, gathered to be kept once sent whole; a day too big to keep is
+        let go as soon as it proves so."""
+        gathered: list[bytes] = []
+        size, before = 0, self.transactions
+        for chunk in self._counted(slices):
+            size += len(chunk)
+            if size <= self.hot.largest:
+                gathered.append(chunk)
+            else:
+                gathered.clear()
+            yield chunk
+        if size <= self.hot.largest:
+            kept = KeptDay(version, tuple(gathered), self.transactions - before)
+            self.hot.put(self.retailer_id, day, kept)
+
+
+def stream_feed(connection: Connection, retailer_id: str, window: Window) -> FeedStream:
+    """The retailer's feed document for `window`, in bytes chunks."""
+    return FeedStream(connection, retailer_id, window)
 
 
 def feed_document(connection: Connection, retailer_id: str, window: Window) -> str:
-    return "".join(stream_feed(connection, retailer_id, window))
+    return b"".join(stream_feed(connection, retailer_id, window)).decode()
 
 
 def _day_start(day: date) -> datetime:

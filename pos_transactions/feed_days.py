@@ -1,34 +1,34 @@
-"""Cached days of the feed: a whole UTC day of one retailer's feed, kept as one document.
+"""Days of the feed asked for again: kept in each worker's memory, never stale.
 
-LucidRetail's daily poll asks for yesterday and a chain's back-fill for a month: windows made
-mostly of whole UTC days, and a day that is over rarely changes.  Serving a cached day is one
-row read instead of a range scan over thousands of sales.  Writes keep the cache honest:
-every write bumps the `version` of each day it touched and clears its document, in the same
-transaction as the sales; a reader keeps the document it built only if the version it read
-is still current (see `models.FeedDay`).  On top, each worker keeps the days it served
-lately in memory under their version, so a repeated poll reads one small row.
+LucidRetail polls each retailer once a day, so nearly every poll reads a day nobody asked
+for before; what pays there is the feed index (`models.Sale`), not a cache.  A cache pays
+only for a day asked for again — a retailer's own checks, a retry, QA polling a fixture
+store — so a day is kept the second time a worker serves it, never the first, and only when
+it is small enough that holding it costs less than the index read it saves.
+
+Writes keep the cache honest: every write bumps the `version` of each day it touched, in
+the same transaction as the sales (`invalidate`); a kept day is found by (retailer, day,
+version), and a reader reads the version before the day's rows, so rows newer than the
+version may be kept under it but never older ones.
 """
 
-import logging
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from threading import Lock
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from .models import FeedDay
 
-log = logging.getLogger(__name__)
 _UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-_KEY = ["retailer_id", "day"]
-LOCK_WAIT_MS = 100  # how long a poll may wait to cache a day before it serves without
-HOT_DAYS_BUDGET = 16 * 1024 * 1024  # characters of day documents kept in each worker
+HOT_DAYS_BUDGET = 16 * 1024 * 1024  # bytes of kept days in each worker
+MAX_KEPT_DAY = 2 * 1024 * 1024  # bytes: a bigger day is streamed from the index every time
+SEEN_ONCE = 4096  # days remembered as asked for once, to keep them when asked again
 
 
 def invalidate(session: Session, retailer_id: str, days: Iterable[date]) -> None:
@@ -39,135 +39,105 @@ def invalidate(session: Session, retailer_id: str, days: Iterable[date]) -> None
     statement = _UPSERT[session.get_bind().dialect.name](FeedDay).values(rows)
     session.execute(
         statement.on_conflict_do_update(
-            index_elements=_KEY, set_={"version": FeedDay.version + 1, "document": None}
+            index_elements=["retailer_id", "day"], set_={"version": FeedDay.version + 1}
         )
     )
 
 
 def invalidate_all(session: Session) -> None:
-    """Forget every cached day (a release changed how feed objects are built)."""
-    session.execute(update(FeedDay).values(version=FeedDay.version + 1, document=None))
+    """Forget every kept day (a release changed how feed objects are built)."""
+    session.execute(update(FeedDay).values(version=FeedDay.version + 1))
 
 
-def cached_day(
-    connection: Connection, retailer_id: str, day: date
-) -> tuple[int | None, str | None]:
-    """The day's version (None if no write ever touched it) and its document, if cached.
+_VERSIONS = select(FeedDay.day, FeedDay.version).where(
+    FeedDay.retailer_id == bindparam("retailer_id"),
+    FeedDay.day.in_(bindparam("days", expanding=True)),
+)
 
-    A document never changes for a given version (a write bumps the version), so each worker
-    keeps recently served documents in memory by (retailer, day, version) and asks the
-    database only for the version: the daily poll's day is then not fetched again.
-    """
-    row = connection.execute(
-        select(FeedDay.version, FeedDay.document.is_not(None)).where(
-            FeedDay.retailer_id == retailer_id, FeedDay.day == day
-        )
-    ).first()
-    if row is None:
-        return None, None
-    version, stored = row
-    if not stored:
-        return version, None
-    hot = _hot_days(connection.engine)
-    key = (retailer_id, day, version)
-    document = hot.get(key)
-    if document is None:
-        document = connection.scalar(
-            select(FeedDay.document).where(
-                FeedDay.retailer_id == retailer_id, FeedDay.day == day, FeedDay.version == version
-            )
-        )
-        if document is None:  # cleared by a write since the version was read
-            return version, None
-        hot.put(key, document)
-    return version, document
+
+def day_versions(connection: Connection, retailer_id: str, days: list[date]) -> dict[date, int]:
+    """The version of each of `days`: 0 for a day no write ever touched."""
+    rows = connection.execute(_VERSIONS, {"retailer_id": retailer_id, "days": days})
+    return {day: 0 for day in days} | dict(rows.tuples().all())
+
+
+@dataclass(frozen=True)
+class KeptDay:
+    """A day as served under its version: chunks of comma-joined objects (no separator at
+    either end) and how many transactions they hold."""
+
+    version: int
+    chunks: tuple[bytes, ...]
+    transactions: int
+
+    @property
+    def size(self) -> int:
+        return sum(map(len, self.chunks))
 
 
 class HotDays:
-    """A small LRU of day documents, bounded in characters, for one process."""
+    """The days one process serves again: an LRU bounded in bytes, by (retailer, day).
 
-    def __init__(self, budget: int) -> None:
+    The first ask of a day is only remembered (`asked_before` is then true); a later one
+    reads the day's version, and serves the kept day if it is that version's or gathers
+    the day to keep it.
+    """
+
+    def __init__(self, budget: int = HOT_DAYS_BUDGET, largest: int = MAX_KEPT_DAY) -> None:
         self.budget = budget
+        self.largest = largest
         self.size = 0
-        self.documents: OrderedDict[tuple, str] = OrderedDict()
+        self.days: OrderedDict[tuple[str, date], KeptDay] = OrderedDict()
+        self.seen: OrderedDict[tuple[str, date], None] = OrderedDict()
         self.lock = Lock()
 
-    def get(self, key: tuple) -> str | None:
+    def asked_before(self, retailer_id: str, day: date) -> bool:
+        """Whether the day was asked for before (remembering that it now was)."""
+        key = (retailer_id, day)
         with self.lock:
-            document = self.documents.get(key)
-            if document is not None:
-                self.documents.move_to_end(key)
-            return document
+            if key in self.days or key in self.seen:
+                return True
+            self.seen[key] = None
+            if len(self.seen) > SEEN_ONCE:
+                self.seen.popitem(last=False)
+            return False
 
-    def put(self, key: tuple, document: str) -> None:
-        if len(document) > self.budget // 4:
-            return  # a day that big would push out every other
+    def get(self, retailer_id: str, day: date, version: int) -> KeptDay | None:
+        """The day kept under `version`, if it is."""
+        key = (retailer_id, day)
         with self.lock:
-            if key in self.documents:
-                return
-            self.documents[key] = document
-            self.size += len(document)
+            kept = self.days.get(key)
+            if kept is None or kept.version != version:
+                return None
+            self.days.move_to_end(key)
+            return kept
+
+    def put(self, retailer_id: str, day: date, kept: KeptDay) -> None:
+        """Keep the day (replacing another version of it) if it fits the budget."""
+        size = kept.size
+        if size > self.largest or size > self.budget:
+            return
+        key = (retailer_id, day)
+        with self.lock:
+            replaced = self.days.get(key)
+            if replaced is not None and replaced.version >= kept.version:
+                return  # a thread serving a newer version got there first
+            if replaced is not None:
+                self.size -= self.days.pop(key).size
+            self.days[key] = kept
+            self.size += size
             while self.size > self.budget:
-                _, dropped = self.documents.popitem(last=False)
-                self.size -= len(dropped)
+                _, dropped = self.days.popitem(last=False)
+                self.size -= dropped.size
 
 
 _HOT_DAYS_BY_DATABASE: "WeakKeyDictionary[Engine, HotDays]" = WeakKeyDictionary()
 
 
-def _hot_days(engine: Engine) -> HotDays:
+def hot_days(engine: Engine) -> HotDays:
     """Each database its own hot days: versions are per database, and a process (the test
     suite, a CLI beside a server) may hold several."""
     hot = _HOT_DAYS_BY_DATABASE.get(engine)
     if hot is None:
-        hot = _HOT_DAYS_BY_DATABASE[engine] = HotDays(HOT_DAYS_BUDGET)
+        hot = _HOT_DAYS_BY_DATABASE[engine] = HotDays()
     return hot
-
-
-def keep_day(
-    connection: Connection, retailer_id: str, day: date, version: int | None, document: str
-) -> None:
-    """Store a built day, on its own short transaction, unless a write changed the day since
-    `version` was read.  Caching is an optimisation: a poll never waits for a writer (a long
-    store load holding the lock) to cache a day, and a failure is logged, not raised."""
-    try:
-        with connection.engine.connect() as writer, waiting_briefly(writer), writer.begin():
-            if writer.dialect.name == "postgresql":
-                writer.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
-            _store(writer, retailer_id, day, version, document)
-    except OperationalError as error:
-        log.info("feed day %s not cached (%s)", day, type(error.orig).__name__)
-
-
-def _store(writer: Connection, retailer_id: str, day: date, version: int | None, document: str):
-    if version is None:
-        statement = _UPSERT[writer.dialect.name](FeedDay).values(
-            retailer_id=retailer_id, day=day, version=0, document=document
-        )
-        writer.execute(statement.on_conflict_do_nothing(index_elements=_KEY))
-        return
-    writer.execute(
-        update(FeedDay)
-        .where(
-            FeedDay.retailer_id == retailer_id,
-            FeedDay.day == day,
-            FeedDay.version == version,
-        )
-        .values(document=document)
-    )
-
-
-@contextmanager
-def waiting_briefly(writer: Connection) -> Iterator[None]:
-    """SQLite's lock wait is per connection, not per transaction: shorten it for this write
-    and give the pooled connection back with the wait it had."""
-    if writer.dialect.name != "sqlite":
-        yield
-        return
-    usual = writer.exec_driver_sql("PRAGMA busy_timeout").scalar()
-    writer.exec_driver_sql(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
-    writer.commit()  # the PRAGMAs began no transaction worth keeping
-    try:
-        yield
-    finally:
-        writer.exec_driver_sql(f"PRAGMA busy_timeout={usual}")

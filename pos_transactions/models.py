@@ -12,7 +12,6 @@ change here needs a migration, and tests/test_migrations.py fails until it has o
 from datetime import date, datetime
 
 from sqlalchemy import (
-    DDL,
     JSON,
     ForeignKey,
     Index,
@@ -20,7 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -61,13 +60,46 @@ class Credential(Base):
     last_used_at: Mapped[datetime | None]  # to the minute: see `credentials.record_use`
 
 
+# A feed object of at most this many characters (all of them ASCII: times, UUIDs, base57
+# LucidIDs) is kept inside the feed index, where PostgreSQL allows about 2,700 bytes an entry.
+MAX_INDEXED_FEED_OBJECT = 2000
+INDEXED_FEED_OBJECT = f"reported AND length(feed_json) <= {MAX_INDEXED_FEED_OBJECT}"
+OUTSIZED_FEED_OBJECT = f"reported AND length(feed_json) > {MAX_INDEXED_FEED_OBJECT}"
+
+
+def _partial(condition: str) -> dict:
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
+
+
 class Sale(Base):
-    """A native sale, canonical and pseudonymised, with its pre-built feed object."""
+    """A native sale, canonical and pseudonymised, with its pre-built feed object.
+
+    The feed reads a retailer's window from `ix_sale_feed`, which holds the feed object
+    itself in feed order: the rows of one retailer's day lie together in the index however
+    the table interleaves retailers, so a poll nobody made before reads a few pages, not a
+    page per sale (index-only on both databases).  The rare object too big for an index
+    entry (a sale with scores of LucidIDs) is found through `ix_sale_feed_outsized` instead.
+    """
 
     __tablename__ = "sale"
     __table_args__ = (
         UniqueConstraint("retailer_id", "native_id"),
-        Index("ix_sale_feed", "retailer_id", "reported", "transacted_on", "transaction_id"),
+        Index(
+            "ix_sale_feed",
+            "retailer_id",
+            "transacted_on",
+            "transaction_id",
+            "feed_json",
+            "reported",  # named by the condition: SQLite reads an index alone only then
+            **_partial(INDEXED_FEED_OBJECT),
+        ),
+        Index(
+            "ix_sale_feed_outsized",
+            "retailer_id",
+            "transacted_on",
+            "transaction_id",
+            **_partial(OUTSIZED_FEED_OBJECT),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,10 +120,11 @@ class Sale(Base):
 
 
 class FeedDay(Base):
-    """One UTC day of a retailer's feed, as served, cached by the first request that needs it.
+    """How often writes have changed one UTC day of a retailer's feed.
 
-    `version` counts the writes that touched the day; a write clears `document`, and a
-    reader stores the document it built only if the version is still the one it read.
+    Each worker keeps the days it serves again and again in memory under their version
+    (`feed_days`); a write bumps the version in the sales' own transaction, so no kept day
+    outlives a change.
     """
 
     __tablename__ = "feed_day"
@@ -101,18 +134,6 @@ class FeedDay(Base):
     )
     day: Mapped[date] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(default=0)
-    document: Mapped[str | None] = mapped_column(Text)
-
-
-# PostgreSQL compresses large text by default; a cached day is read far more often than it
-# is written, so it is stored uncompressed (still out of line): no decompression per poll.
-event.listen(
-    FeedDay.__table__,
-    "after_create",
-    DDL("ALTER TABLE feed_day ALTER COLUMN document SET STORAGE EXTERNAL").execute_if(
-        dialect="postgresql"
-    ),
-)
 
 
 class ServiceSetting(Base):

@@ -9,11 +9,10 @@ feed that is after its last byte, so the duration and the count of transactions 
 import re
 import time
 import uuid
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from threading import Lock
+from typing import Any
 
 from flask import Flask, Response, g, request
 
@@ -27,9 +26,6 @@ PUSH_ENDPOINT = "api.push_sales"
 SUMMARY_KEYS = ("created", "updated", "unchanged", "stale")  # a push's answer
 MAX_PATH_LOGGED = 512
 _PLAIN_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-# Every feed object opens with this key (feed.transaction_object) and no value can hold the
-# text (ids and LucidIDs are plain characters), so counting it counts transactions exactly.
-_OBJECT_START = '{"transacted_on"'
 
 # The request id of the request this thread is serving, for every log line it writes: a
 # context variable rather than flask.g, because a streamed body outlives the request context.
@@ -38,6 +34,8 @@ current_request_id: ContextVar[str | None] = ContextVar("request_id", default=No
 
 @dataclass
 class Exchange:
+    """What the request log and the metrics report of one request."""
+
     request_id: str
     method: str
     path: str
@@ -45,9 +43,14 @@ class Exchange:
     started: float
     status: int | None = None
     retailer_id: str | None = None
-    transactions_served: int | None = None
+    feed: Any = None  # the feed's stream (feed.FeedStream), which counts what it sends
     sales: dict | None = None
     adapter: str | None = None
+
+    @property
+    def transactions_served(self) -> int | None:
+        """How many transactions the feed sent (once the response is closed: exact)."""
+        return None if self.feed is None else self.feed.transactions
 
 
 Listener = Callable[[Exchange, float], None]
@@ -62,40 +65,6 @@ def request_id_from(value: str | None) -> str:
     if value is not None and _PLAIN_ID.fullmatch(value):
         return value
     return uuid.uuid4().hex
-
-
-class TransactionCounter:
-    """Counts the transactions in the feed's chunks, remembering the last few big ones.
-
-    Counting scans the chunk (about 0.3 ms for a busy store's day).  The daily poll's day
-    comes from the worker's hot days as the very same string object each time, so its count
-    is kept by identity (holding the string, so its id cannot be reused): a repeated poll
-    scans only its small edges.  At most `KEPT` chunks are held, and only big ones.
-    """
-
-    KEPT = 4
-    BIG = 64 * 1024
-
-    def __init__(self) -> None:
-        self.kept: OrderedDict[int, tuple[str, int]] = OrderedDict()
-        self.lock = Lock()
-
-    def count(self, chunk: str) -> int:
-        if len(chunk) < self.BIG:
-            return chunk.count(_OBJECT_START)
-        with self.lock:
-            kept = self.kept.get(id(chunk))
-        if kept is not None and kept[0] is chunk:
-            return kept[1]
-        count = chunk.count(_OBJECT_START)
-        with self.lock:
-            self.kept[id(chunk)] = (chunk, count)
-            while len(self.kept) > self.KEPT:
-                self.kept.popitem(last=False)
-        return count
-
-
-count_transactions = TransactionCounter().count
 
 
 def init_app(app: Flask, listeners: list[Listener]) -> None:
@@ -133,30 +102,13 @@ def _complete(response: Response) -> Exchange:
     exchange.status = response.status_code
     caller = auth.current_user()
     exchange.retailer_id = getattr(caller, "retailer_id", None)
-    if exchange.endpoint == FEED_ENDPOINT and response.is_streamed and response.status_code < 300:
-        exchange.transactions_served = 0
-        response.response = _counted(response.response, exchange)
+    if exchange.endpoint == FEED_ENDPOINT and response.status_code < 300:
+        exchange.feed = g.get("feed_stream")
     elif exchange.endpoint == PUSH_ENDPOINT and response.status_code == 201:
         summary = response.get_json(silent=True) or {}
         exchange.sales = {key: summary.get(key) for key in SUMMARY_KEYS}
         exchange.adapter = g.get("push_adapter") or request.args.get("adapter")
     return exchange
-
-
-def _counted(chunks: Iterator[str], exchange: Exchange) -> Iterator[str]:
-    """The feed's body, unchanged, counting its transactions as they are sent.
-
-    The server's close() reaches the feed's own generator, which gives its database
-    connection back, whether the body was sent whole or the client went away.
-    """
-    try:
-        for chunk in chunks:
-            exchange.transactions_served += count_transactions(chunk)
-            yield chunk
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
 
 
 def _finish(exchange: Exchange, listeners: list[Listener]) -> None:

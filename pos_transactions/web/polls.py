@@ -1,36 +1,24 @@
 """LucidRetail's polls of a retailer's feed, recorded off the hot path.
 
-A finished poll (its response closed) becomes an entry in an in-process queue; a
-background thread writes what has queued up about once a second, in one short
-transaction per `BATCH_SIZE` entries, and prunes old rows on the way.  A poll therefore
-costs an append to a queue, never a database write, and recording can never fail or slow
-it: a write that fails is logged and the entries dropped (the activity list is for a
-person, not an audit trail).  Each gunicorn worker has its own queue and thread, started
-after the fork by its first poll and ended after `IDLE_EXIT` seconds without one.
+A finished poll (its response closed) is queued and written with others about once a
+second (`deferred_writes`), old rows pruned on the way.  A poll therefore costs an append
+to a queue, never a database write, and recording can never fail or slow it: a write that
+fails is logged and the entries dropped (the activity list is for a person, not an audit
+trail).
 """
 
-import logging
-import queue
-import threading
-import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app, g, request
-from sqlalchemy import Engine, delete, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import NullPool
 
 from ..auth import auth
 from ..credentials import now_utc
-from ..db import make_engine
+from ..deferred_writes import DeferredWrites
 from .models import PollRecord
 
-log = logging.getLogger(__name__)
-FLUSH_INTERVAL = 1.0  # seconds between writes at most
-BATCH_SIZE = 200  # rows per INSERT
-IDLE_EXIT = 30.0  # seconds without a poll before the thread ends (the next poll starts it)
 KEEP_PER_RETAILER = 1000
 KEEP_FOR = timedelta(days=30)
 FEED_ENDPOINT = "api.transactions"
@@ -57,76 +45,14 @@ class Poll:
         }
 
 
-def unpooled(engine: Engine) -> Engine:
-    """An engine like `engine` that keeps no connection open between writes: the writer
-    runs about once a second at most, and a pooled connection would outlive the
-    application's own engine (disposed at shutdown) on the writer's thread."""
-    return make_engine(engine.url.render_as_string(hide_password=False), poolclass=NullPool)
+def write_polls(connection: Connection, batch: list[Poll]) -> None:
+    """Insert a batch of polls and prune the polled retailers' old ones."""
+    connection.execute(PollRecord.__table__.insert(), [poll.row() for poll in batch])
+    for retailer_id in {poll.retailer_id for poll in batch}:
+        connection.execute(prune(retailer_id, now_utc()))
 
 
-class Recorder:
-    """The queue of one process and the thread that empties it into `engine`."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = unpooled(engine)
-        self.entries: queue.SimpleQueue[Poll] = queue.SimpleQueue()
-        self.waiting = threading.Event()  # set when an entry is queued
-        self.lock = threading.Lock()  # guards `thread`
-        self.writing = threading.Lock()  # held from draining the queue to its rows' commit
-        self.thread: threading.Thread | None = None
-
-    def add(self, poll: Poll) -> None:
-        self.entries.put(poll)
-        if not self.waiting.is_set():  # the cheap checks first: this runs once per poll
-            self.waiting.set()
-        thread = self.thread
-        if thread is not None and thread.is_alive():
-            return
-        with self.lock:
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(target=self._run, name="poll-recorder", daemon=True)
-                self.thread.start()
-
-    def _run(self) -> None:
-        while True:
-            if not self.waiting.wait(IDLE_EXIT):
-                with self.lock:  # cleared before the look, so `add` sees one or the other
-                    self.thread = None
-                    if self.entries.empty():
-                        return
-                    self.thread = threading.current_thread()
-                continue
-            time.sleep(FLUSH_INTERVAL)  # let a second's polls gather into one write
-            self.waiting.clear()
-            self.flush()
-
-    def _drain(self) -> list[Poll]:
-        drained = []
-        while True:
-            try:
-                drained.append(self.entries.get_nowait())
-            except queue.Empty:
-                return drained
-
-    def flush(self) -> None:
-        """Write what is queued, `BATCH_SIZE` rows a statement.  The page calls it too, so
-        that once it returns every poll this process finished is in the table."""
-        with self.writing:
-            batch = self._drain()
-            for first in range(0, len(batch), BATCH_SIZE):
-                self.write(batch[first : first + BATCH_SIZE])
-
-    def write(self, batch: list[Poll]) -> None:
-        try:
-            with self.engine.begin() as connection:
-                rows = [poll.row() for poll in batch]
-                connection.execute(PollRecord.__table__.insert(), rows)
-                for retailer_id in {poll.retailer_id for poll in batch}:
-                    connection.execute(prune(retailer_id, now_utc()))
-        except SQLAlchemyError as error:
-            log.info("%d poll(s) not recorded (%s)", len(batch), type(error).__name__)
-        except Exception:  # never let the recorder die on an entry: it serves every poll
-            log.exception("poll recording failed")
+Recorder = DeferredWrites[Poll]
 
 
 def prune(retailer_id: str, now: datetime):
@@ -186,5 +112,5 @@ def recorder_of(app: Flask) -> Recorder:
 
 
 def init_app(app: Flask, engine: Engine) -> None:
-    app.extensions[_EXTENSION] = Recorder(engine)
+    app.extensions[_EXTENSION] = DeferredWrites(engine, write_polls, "poll-recorder")
     app.after_request(record_feed_poll)
