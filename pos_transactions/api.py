@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, g, request
 from .adapter import InvalidOptions
 from .auth import auth, current_retailer_id
 from .credentials import Scope
-from .db import new_session, read_connection
+from .db import get_engine, new_session
 from .errors import error_response
 from .feed import stream_feed
 from .json_body import BodyError, read_json_array
@@ -46,7 +46,7 @@ def invalid_sales(error: InvalidStore):
 def transactions():
     """The retailer's reported sales in the window, oldest first, streamed."""
     window = parse_window(request.args.to_dict(flat=False), now=datetime.now(UTC))
-    connection = read_connection()
+    connection = get_engine().connect()  # a back-fill's server-side cursor needs a transaction
     try:
         chunks = stream_feed(connection, current_retailer_id(), window)
         g.feed_stream = chunks  # counts what it sends, for the request log and metrics

@@ -58,7 +58,7 @@ _VERSIONS = select(FeedDay.day, FeedDay.version).where(
 def day_versions(connection: Connection, retailer_id: str, days: list[date]) -> dict[date, int]:
     """The version of each of `days`: 0 for a day no write ever touched."""
     rows = connection.execute(_VERSIONS, {"retailer_id": retailer_id, "days": days})
-    return {day: 0 for day in days} | dict(rows.tuples().all())
+    return {day: 0 for day in days} | dict(rows.all())
 
 
 @dataclass(frozen=True)

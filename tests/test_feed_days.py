@@ -1,16 +1,22 @@
-"""Whole UTC days of the feed are served from a cache that no write can leave stale."""
+"""Days a worker serves again come from its memory, and no write can leave them stale."""
 
 import json
-import time
 from datetime import date, datetime
 
 import pytest
 from sqlalchemy import event, select
 
 from pos_transactions import create_app, feed
-from pos_transactions.db import SQLITE_BUSY_TIMEOUT_MS, ensure_schema, get_engine, new_session
-from pos_transactions.feed import MAX_CACHED_DAYS, ONE_DAY, Rows, split_window, stream_feed
-from pos_transactions.feed_days import HotDays, cached_day, invalidate, keep_day
+from pos_transactions.db import ensure_schema, get_engine, new_session
+from pos_transactions.feed import (
+    MAX_CACHED_DAYS,
+    ONE_DAY,
+    Rows,
+    merge_ranges,
+    split_window,
+    stream_feed,
+)
+from pos_transactions.feed_days import SEEN_ONCE, HotDays, KeptDay, invalidate
 from pos_transactions.models import FeedDay
 from pos_transactions.stores import load_store, read_store_file
 from pos_transactions.window import Window
@@ -75,38 +81,35 @@ def test_at_most_max_cached_days_are_cached():
     assert split_window(Window(start, over_end)) == [Rows(start, over_end, True)]
 
 
+D1, D2, D3 = datetime(2021, 4, 1), datetime(2021, 4, 2), datetime(2021, 4, 3)
+
+
+@pytest.mark.parametrize(
+    ("pieces", "merged"),
+    [
+        # a first poll: the day read as rows joins the closing instant, one query
+        ([Rows(D1, D2, False), Rows(D2, D2, True)], [Rows(D1, D2, True)]),
+        # a kept day between two ranges keeps them apart
+        (
+            [Rows(D1, D2, False), D2.date(), Rows(D3, D3, True)],
+            [Rows(D1, D2, False), D2.date(), Rows(D3, D3, True)],
+        ),
+        # runs on either side of a day are each merged
+        (
+            [Rows(D1, D2, False), Rows(D2, D2 + ONE_DAY / 2, False), D3.date(), Rows(D3, D3, True)],
+            [Rows(D1, D2 + ONE_DAY / 2, False), D3.date(), Rows(D3, D3, True)],
+        ),
+        ([D1.date(), D2.date()], [D1.date(), D2.date()]),
+        ([Rows(D1, D1, True)], [Rows(D1, D1, True)]),
+    ],
+)
+def test_adjacent_ranges_are_read_as_one(pieces, merged):
+    assert merge_ranges(pieces) == merged
+
+
 @pytest.fixture
 def retailer(load):
     return load("rules.json")
-
-
-def test_a_day_built_before_a_write_is_not_kept(app, retailer):
-    day = date(2021, 3, 11)
-    with app.app_context():
-        with get_engine().connect() as connection:
-            version, document = cached_day(connection, retailer, day)
-        assert document is None and version is not None  # loading the store touched the day
-        with new_session() as session, session.begin():
-            invalidate(session, retailer, {day})  # a write lands while the day is being built
-        with get_engine().connect() as connection:
-            keep_day(connection, retailer, day, version, "stale")
-            assert cached_day(connection, retailer, day) == (version + 1, None)
-            keep_day(connection, retailer, day, version + 1, "current")
-            assert cached_day(connection, retailer, day) == (version + 1, "current")
-
-
-def test_a_day_no_write_ever_touched_is_kept_unless_one_lands(app, retailer):
-    quiet, busy = date(2020, 1, 1), date(2020, 1, 2)
-    with app.app_context():
-        with get_engine().connect() as connection:
-            assert cached_day(connection, retailer, quiet) == (None, None)
-            keep_day(connection, retailer, quiet, None, "")
-        with new_session() as session, session.begin():
-            invalidate(session, retailer, {busy})
-        with get_engine().connect() as connection:
-            keep_day(connection, retailer, busy, None, "stale")  # built before the write
-            assert cached_day(connection, retailer, quiet) == (0, "")
-            assert cached_day(connection, retailer, busy) == (1, None)
 
 
 def test_invalidating_bumps_every_named_day(app, retailer):
@@ -122,51 +125,17 @@ def test_invalidating_bumps_every_named_day(app, retailer):
     assert sorted(stored) == [(date(2022, 5, 1), 2), (date(2022, 5, 2), 2)]
 
 
-def test_days_are_built_only_as_the_body_reaches_them(app, retailer):
-    """One piece in memory at a time: a month's back-fill never holds every day at once."""
+def test_a_response_holds_one_slice_of_the_window_at_a_time(app, retailer, monkeypatch):
+    """Whatever the window, the body is slices of at most CHUNK_ROWS objects."""
+    monkeypatch.setattr(feed, "CHUNK_ROWS", 2)
     window = Window(datetime(2021, 3, 9), datetime(2021, 3, 14))
     with app.app_context(), get_engine().connect() as connection:
-        body = stream_feed(connection, retailer, window)
-        first = [next(body), next(body)]  # "[" and the 10th's one sale (the 9th is empty)
-        with new_session() as session:
-            built = set(session.scalars(select(FeedDay.day).where(FeedDay.document.is_not(None))))
-        assert built == {date(2021, 3, 9), date(2021, 3, 10)}
-        transactions = json.loads("".join(first + list(body)))
-    assert len(transactions) == 6
-    assert transactions[0]["items"] == [
-        "T7ee3xE2n5LPXonkcwXkoF"
-    ]  # S-7, 23:59:59.999999 on the 10th
+        chunks = list(stream_feed(connection, retailer, window))
+    objects = [chunk.count(b'{"transacted_on"') for chunk in chunks]
+    assert max(objects) == 2 and sum(objects) == len(json.loads(b"".join(chunks))) == 6
 
 
-def test_a_poll_does_not_wait_for_a_writer_to_cache_a_day(app, retailer):
-    """A long store load holds the day; the poll serves without caching instead of waiting."""
-    day = date(2021, 3, 11)
-    with app.app_context():
-        with get_engine().connect() as connection:
-            version, _ = cached_day(connection, retailer, day)
-        with new_session() as writer, writer.begin():
-            invalidate(writer, retailer, {day})  # uncommitted: the day is locked
-            writer.flush()
-            started = time.monotonic()
-            with get_engine().connect() as connection:
-                keep_day(connection, retailer, day, version, "would be stale")
-            waited = time.monotonic() - started
-        with get_engine().connect() as connection:
-            assert cached_day(connection, retailer, day) == (version + 1, None)
-    assert waited < 5  # not the 10 s a connection otherwise waits for a lock
-
-
-def test_hot_days_stay_within_their_budget():
-    hot = HotDays(budget=100)
-    for number in range(5):
-        hot.put(("r", date(2021, 1, number + 1), 1), "x" * 24)
-    assert hot.size <= 100 and hot.get(("r", date(2021, 1, 1), 1)) is None  # the oldest went
-    assert hot.get(("r", date(2021, 1, 5), 1)) == "x" * 24
-    hot.put(("r", date(2021, 2, 1), 1), "y" * 26)  # over a quarter of the budget: not kept
-    assert hot.get(("r", date(2021, 2, 1), 1)) is None
-
-
-def test_two_databases_never_share_a_cached_day(tmp_path):
+def test_two_databases_never_share_a_kept_day(tmp_path):
     """Same retailer, same day, same version, different databases: different documents."""
     bodies = []
     for name in ("one", "two"):
@@ -175,8 +144,8 @@ def test_two_databases_never_share_a_cached_day(tmp_path):
             load_rules(app)
             with get_engine().connect() as connection:
                 window = Window(datetime(2021, 3, 11), datetime(2021, 3, 12))
-                for _ in range(2):  # the second read is served from the worker's memory
-                    body = "".join(stream_feed(connection, "rules-store", window))
+                for _ in range(3):  # the third read is served from the worker's memory
+                    body = b"".join(stream_feed(connection, "rules-store", window))
         app.extensions["pos_transactions.engine"].dispose()
         bodies.append(body)
     first, second = (json.loads(body) for body in bodies)
@@ -191,26 +160,11 @@ def load_rules(app) -> None:
         load_store(session, read_store_file(path), str(path), path.parent)
 
 
-def test_caching_a_day_gives_sqlite_connections_back_with_their_usual_lock_wait(app, retailer):
-    with app.app_context():
-        engine = get_engine()
-        if engine.dialect.name != "sqlite":
-            pytest.skip("SQLite's lock wait is per connection; PostgreSQL's is per transaction")
-        with engine.connect() as connection:
-            version, _ = cached_day(connection, retailer, date(2021, 3, 11))
-            keep_day(connection, retailer, date(2021, 3, 11), version, "[]")
-        waits = set()
-        connections = [engine.connect() for _ in range(3)]  # the pooled writer among them
-        for pooled in connections:
-            waits.add(pooled.exec_driver_sql("PRAGMA busy_timeout").scalar())
-            pooled.close()
-    assert waits == {SQLITE_BUSY_TIMEOUT_MS}
-
-
 # ---------------------------------------------------------------- the worker's hot days
 
 WHOLE_DAYS = "/api/v1/transactions/?start_date=2021-03-10&end_date=2021-03-13"
-DOCUMENT_READ = "SELECT feed_day.document"
+VERSION_READ = "SELECT feed_day.day, feed_day.version"
+SALES_READ = "SELECT sale.feed_json"
 
 
 @pytest.fixture
@@ -219,7 +173,7 @@ def statements(app):
     seen: list[str] = []
 
     def record(_connection, _cursor, statement, *_):
-        seen.append(statement)
+        seen.append(statement.lstrip())
 
     with app.app_context():
         engine = get_engine()
@@ -228,84 +182,98 @@ def statements(app):
     event.remove(engine, "before_cursor_execute", record)
 
 
-def test_a_repeated_poll_is_served_from_the_workers_memory(
+def test_a_day_is_kept_when_asked_for_again_and_then_served_from_memory(
     client, retailer, token_headers, statements
 ):
+    """First poll: one range query, no version read, nothing kept (most days are asked for
+    once).  Second: versions read, each day read and kept.  Third: only the edges read."""
     headers = token_headers(retailer)
-    bodies, document_reads = [], []
-    for _ in range(3):  # builds and keeps the days; reads them back; serves them from memory
+    bodies, versions_read, ranges_read = [], [], []
+    for _ in range(3):
         statements.clear()
         bodies.append(client.get(WHOLE_DAYS, headers=headers).get_data(as_text=True))
-        document_reads.append(sum(s.lstrip().startswith(DOCUMENT_READ) for s in statements))
+        versions_read.append(sum(s.startswith(VERSION_READ) for s in statements))
+        ranges_read.append(sum(s.startswith(SALES_READ) for s in statements))
     assert len(set(bodies)) == 1 and len(json.loads(bodies[0])) == 6
-    assert document_reads == [0, 3, 0]
+    assert versions_read == [0, 1, 1]
+    assert ranges_read == [1, 4, 1]  # 3 days and the closing instant; then the instant alone
 
 
 @pytest.mark.parametrize(
     ("puts", "gets", "kept"),
     [
-        # exactly the budget (100) fits; one character more evicts the least recently used
+        # exactly the budget (100) fits; one byte more evicts the least recently used
         ([("a", 25), ("b", 25), ("c", 25), ("d", 25)], [], "abcd"),
         ([("a", 25), ("b", 25), ("c", 25), ("d", 25), ("e", 1)], [], "bcde"),
         # reading a day makes it the most recently used: the next eviction spares it
         ([("a", 25), ("b", 25), ("c", 25), ("d", 25)], ["a"], "abcd"),
         ([("a", 25), ("b", 25), ("c", 25), ("d", 25), ("e", 10)], ["a"], "acde"),
-        # a quarter of the budget is kept, more is refused (it would push out every other)
-        ([("a", 25)], [], "a"),
-        ([("a", 26)], [], ""),
-        # a key is put once: a second put neither replaces nor counts twice
+        # the largest day kept (30 here) is kept, a bigger one refused
+        ([("a", 30)], [], "a"),
+        ([("a", 31)], [], ""),
+        # a day kept again under the same version neither replaces nor counts twice
         ([("a", 25), ("a", 20), ("b", 25), ("c", 25), ("d", 25)], [], "abcd"),
     ],
 )
 def test_hot_days_keep_the_most_recently_used_within_their_budget(puts, gets, kept):
     """`gets` are read just before the last put."""
-    hot = HotDays(budget=100)
+    hot = HotDays(budget=100, largest=30)
     *first, (last, last_size) = puts
     for name, size in first:
-        hot.put(key(name), name * size)
+        hot.put("r", name, day(name, size))
     for name in gets:
-        assert hot.get(key(name)) == name * dict(first)[name]
-    hot.put(key(last), last * last_size)
-    held = {name: hot.documents[key(name)] for name in "abcde" if key(name) in hot.documents}
+        assert hot.get("r", name, 1) == day(name, dict(first)[name])
+    hot.put("r", last, day(last, last_size))
+    held = {name: hot.days[("r", name)] for name in "abcde" if ("r", name) in hot.days}
     assert "".join(held) == kept
     first_sizes = {}
     for name, size in puts:
-        first_sizes.setdefault(name, size)  # the first put of a key is the one kept
-    assert held == {name: name * first_sizes[name] for name in held}
-    assert hot.size == sum(map(len, held.values())) <= hot.budget
+        first_sizes.setdefault(name, size)  # the first put of a version is the one kept
+    assert held == {name: day(name, first_sizes[name]) for name in held}
+    assert hot.size == sum(kept.size for kept in held.values()) <= hot.budget
 
 
-def key(name: str) -> tuple:
-    return ("r", name, 1)
+def day(name: str, size: int, version: int = 1) -> KeptDay:
+    return KeptDay(version, (name.encode() * size,), 1)
 
 
-def test_a_day_cleared_between_its_version_and_its_document_is_rebuilt(app, retailer):
-    """A write lands between the two reads of `cached_day`: the day is served as not cached
-    (and rebuilt from rows), never as a missing document."""
-    day = date(2021, 3, 11)
-    with app.app_context():
-        with get_engine().connect() as connection:
-            version, _ = cached_day(connection, retailer, day)
-            keep_day(connection, retailer, day, version, "the old document")
-        engine = get_engine()
+def test_a_kept_day_is_served_only_under_its_version_and_never_goes_back():
+    hot = HotDays(budget=100, largest=30)
+    hot.put("r", "d", day("a", 5, version=2))
+    assert hot.get("r", "d", 2) == day("a", 5, version=2)
+    assert hot.get("r", "d", 1) is None and hot.get("r", "d", 3) is None
+    hot.put("r", "d", day("b", 5, version=1))  # a slower request's older read
+    assert hot.get("r", "d", 2) == day("a", 5, version=2)
+    hot.put("r", "d", day("c", 7, version=3))
+    assert hot.get("r", "d", 3) == day("c", 7, version=3) and hot.size == 7
 
-        written = []
 
-        def write_first(_connection, _cursor, statement, *_):
-            if statement.lstrip().startswith(DOCUMENT_READ) and not written:
-                written.append(day)
-                with new_session() as session, session.begin():
-                    invalidate(session, retailer, {day})
+def test_days_asked_for_once_are_remembered_within_a_bound():
+    hot = HotDays()
+    assert hot.asked_before("r", date(2021, 1, 1)) is False
+    assert hot.asked_before("r", date(2021, 1, 1)) is True
+    for number in range(SEEN_ONCE):
+        hot.asked_before(f"other-{number}", date(2021, 1, 1))
+    assert len(hot.seen) == SEEN_ONCE
+    assert hot.asked_before("r", date(2021, 1, 1)) is False  # the oldest was forgotten
 
-        event.listen(engine, "before_cursor_execute", write_first)
-        try:
-            with engine.connect() as connection:
-                assert cached_day(connection, retailer, day) == (version, None)
-                window = Window(datetime(2021, 3, 11), datetime(2021, 3, 12))
-                served = json.loads("".join(stream_feed(connection, retailer, window)))
-        finally:
-            event.remove(engine, "before_cursor_execute", write_first)
-    assert written == [day] and len(served) == 4  # rebuilt from the sales, not the old document
+
+def test_versions_are_read_before_rows_and_a_write_sends_the_next_poll_to_the_rows(
+    app, client, retailer, token_headers, statements
+):
+    """A kept day is never older than its version because the version is read first; a
+    write bumps the version, so the next poll reads the day's rows again."""
+    headers = token_headers(retailer)
+    client.get(WHOLE_DAYS, headers=headers)  # asked once: remembered
+    statements.clear()
+    kept = client.get(WHOLE_DAYS, headers=headers).json
+    reads = [s for s in statements if s.startswith((VERSION_READ, SALES_READ))]
+    assert reads[0].startswith(VERSION_READ) and len(reads) == 5
+    with app.app_context(), new_session() as session, session.begin():
+        invalidate(session, retailer, {date(2021, 3, 11)})
+    statements.clear()
+    assert client.get(WHOLE_DAYS, headers=headers).json == kept
+    assert sum(s.startswith(SALES_READ) for s in statements) == 2  # the 11th and the instant
 
 
 def test_after_a_release_every_later_poll_serves_the_new_objects(

@@ -11,16 +11,18 @@ changes how objects are built.
 
 import importlib.util
 import json
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import shortuuid
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pos_transactions import feed, sales
 from pos_transactions.db import ensure_schema, get_engine, new_session
-from pos_transactions.models import FeedDay, Sale, ServiceSetting
+from pos_transactions.feed_days import hot_days
+from pos_transactions.models import MAX_INDEXED_FEED_OBJECT, Sale, ServiceSetting
 from pos_transactions.pseudonym import KEY_SETTING, pseudonym
 from pos_transactions.stores import load_store, make_adapter, read_store_file
 
@@ -322,30 +324,34 @@ def test_a_release_that_changes_the_objects_rebuilds_every_row(
     assert all(transaction["release"] == 2 for transaction in from_days)
 
 
-# ---------------------------------------------------------------- cached whole days
+# ---------------------------------------------------------------- kept whole days
 
 
-def cached_days(app) -> set[date]:
-    with app.app_context(), new_session() as session:
-        return set(session.scalars(select(FeedDay.day).where(FeedDay.document.is_not(None))))
+def kept_days(app) -> set[date]:
+    with app.app_context():
+        return {day for (_, day) in hot_days(get_engine()).days}
 
 
-def test_whole_days_come_from_the_cache_and_match_the_plain_feed(app, client, token_headers):
+def test_whole_days_come_from_memory_and_match_the_plain_feed(app, client, token_headers):
     store = generated_store(600)
     load_document(app, store)
-    assert cached_days(app) == set()
     first = assert_same_feed(app, client, token_headers, store, ROOT, *DAYS)
-    assert cached_days(app) == {date(2021, 3, 12), date(2021, 3, 13)}
+    assert kept_days(app) == set()  # asked for once: read from the index, not kept
+    assert assert_same_feed(app, client, token_headers, store, ROOT, *DAYS) == first
+    assert kept_days(app) == {date(2021, 3, 12), date(2021, 3, 13)}
     again = assert_same_feed(app, client, token_headers, store, ROOT, *DAYS)
     assert again == first and len(json.loads(first)) > 300
 
 
-def test_a_cached_day_never_outlives_a_change(app, client, token_headers):
+def test_a_kept_day_never_outlives_a_change(app, client, token_headers):
+    """Re-loaded with a void, a sale moved to another day, a changed sale, a new one and a
+    return: every kept day touched is read again."""
     store = generated_store(600)
     load_document(app, store)
     headers = token_headers("gen-store")
     before = served(client, headers, *DAYS)
-    assert served(client, headers, *DAYS) == before  # now also in the worker's memory
+    assert served(client, headers, *DAYS) == before  # now kept in the worker's memory
+    assert kept_days(app) == {date(2021, 3, 12), date(2021, 3, 13)}
     changed = json.loads(json.dumps(store))
     on_the_12th = [
         sale for sale in changed["sales"] if sale["completed_at"].startswith("2021-03-12")
@@ -354,7 +360,27 @@ def test_a_cached_day_never_outlives_a_change(app, client, token_headers):
     on_the_12th[1]["completed_at"] = "2021-03-13T09:00:00+00:00"  # moves to another day
     on_the_12th[2]["lines"].append({"sku": "NEW", "quantity": 2, "lucid_ids": [LUCID_A]})
     changed["sales"].append(dict(on_the_12th[3], id="late-arrival"))
+    changed["sales"].append(
+        dict(on_the_12th[4], id="return-1", status="returned", original_id=on_the_12th[4]["id"])
+    )
     load_document(app, changed)
-    assert cached_days(app) == set()  # both days were touched
     after = assert_same_feed(app, client, token_headers, changed, ROOT, *DAYS)
     assert after != before
+    assert assert_same_feed(app, client, token_headers, changed, ROOT, *DAYS) == after
+
+
+def test_objects_too_big_for_the_index_are_served_in_feed_order(app, client, token_headers):
+    """A sale with scores of LucidIDs has an object longer than an index entry may hold: it
+    is found through the other index and served in its place among the rest."""
+    store = generated_store(300)
+    many = [shortuuid.encode(uuid.UUID(int=number)) for number in range(1, 120)]
+    for sale in store["sales"][::25]:
+        sale["lines"].append({"sku": "CASE", "quantity": 119, "lucid_ids": many})
+    load_document(app, store)
+    with app.app_context(), new_session() as session:
+        lengths = session.scalars(select(func.length(Sale.feed_json)))
+        outsized = sum(length > MAX_INDEXED_FEED_OBJECT for length in lengths if length)
+    assert outsized >= 5
+    for _ in range(3):  # read from the indexes, then kept, then from memory
+        assert_same_feed(app, client, token_headers, store, ROOT, *DAYS)
+    assert_same_feed(app, client, token_headers, store, ROOT, *EVERYTHING)

@@ -145,7 +145,7 @@ def test_a_database_from_f8a907a_upgrades_with_everything_intact(
 
     result = app.test_cli_runner().invoke(main, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "upgraded from no revision (before migrations) to head 0004" in result.stderr
+    assert "upgraded from no revision (before migrations) to head 0005" in result.stderr
     with engine.connect() as connection:
         assert current(connection) == HEAD
         assert differences_from_models(connection) == []
@@ -195,12 +195,13 @@ def test_db_current_and_history_say_where_the_schema_stands(database_url, make_a
     runner = make_app(database_url).test_cli_runner()
     now = runner.invoke(main, ["db", "current"])
     assert now.exit_code == 0
-    assert now.stdout.split() == ["revision:", "0004", "head:", "0004", "state:", "current"]
+    assert now.stdout.split() == ["revision:", "0005", "head:", "0005", "state:", "current"]
     history = runner.invoke(main, ["db", "history"])
     assert history.exit_code == 0 and "base -> 0001: Baseline" in history.stdout
     assert "0001 -> 0002: Record versions" in history.stdout
     assert "0002 -> 0003: Received cases" in history.stdout
-    assert "0003 -> 0004 (head): The integration page" in history.stdout
+    assert "0003 -> 0004: The integration page" in history.stdout
+    assert "0004 -> 0005 (head): The feed index holds the feed" in history.stdout
 
 
 def test_several_processes_starting_on_an_empty_database_agree(database_url, engine):

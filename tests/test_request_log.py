@@ -12,11 +12,7 @@ import requests
 from test_serving import environment, start  # noqa: F401 - a fixture
 
 from pos_transactions.credentials import Scope
-from pos_transactions.observability.exchange import (
-    TransactionCounter,
-    count_transactions,
-    request_id_from,
-)
+from pos_transactions.observability.exchange import request_id_from
 
 from conftest import DATA
 from live_server import BIN, free_port, gunicorn_command, wait_until_serving
@@ -138,12 +134,6 @@ def test_a_log_line_outside_a_request_has_no_request_id(app, capsys):
     assert line["request_id"] is None and line["message"] == "outside"
 
 
-def test_count_transactions_counts_every_object_of_a_feed_body(client, store, token_headers):
-    body = client.get(FEED + WINDOW, headers=token_headers(store)).get_data(as_text=True)
-    assert count_transactions(body) == len(json.loads(body)) == 4
-    assert count_transactions("[]") == 0
-
-
 def test_the_production_command_logs_requests_and_no_credentials(database_url, start):  # noqa: F811
     env = environment(database_url)
     cli = BIN / "pos-transactions"
@@ -172,15 +162,3 @@ def test_the_production_command_logs_requests_and_no_credentials(database_url, s
     assert len(served) == 2 and {line["transactions_served"] for line in served} == {4}
     assert "GET /api/v1/transactions/" in output  # gunicorn's access log ran too
     assert credential["token"] not in output and basic.decode() not in output
-
-
-def test_big_chunks_are_counted_once_and_only_a_few_are_kept():
-    counter = TransactionCounter()
-    day = '{"transacted_on":"2021-03-11T12:00:00Z"},' * 5000
-    assert counter.count(day) == counter.count(day) == 5000
-    assert counter.kept[id(day)] == (day, 5000)
-    others = [f'{{"transacted_on":"{n}"}},' * (4000 + n) for n in range(TransactionCounter.KEPT)]
-    assert [counter.count(chunk) for chunk in others] == [4000 + n for n in range(4)]
-    assert len(counter.kept) == TransactionCounter.KEPT and id(day) not in counter.kept
-    assert counter.count("".join([day[:-1], ","])) == 5000  # an equal copy, counted afresh
-    assert counter.count('[{"transacted_on":"x"}]') == 1 and len(counter.kept) == 4
