@@ -48,23 +48,27 @@ def transactions():
     window = parse_window(request.args.to_dict(flat=False), now=datetime.now(UTC))
     connection = get_engine().connect()  # a back-fill's server-side cursor needs a transaction
     try:
-        chunks = stream_feed(connection, current_retailer_id(), window)
-        g.feed_stream = chunks  # counts what it sends, for the request log and metrics
+        stream = stream_feed(connection, current_retailer_id(), window)
     except Exception:
         connection.close()
         raise
+    g.feed_stream = stream  # counts what it sends, for the request log and metrics
+
+    def release() -> None:
+        stream.close()
+        connection.close()
 
     def body():
         try:
-            yield from chunks
+            yield from stream
         finally:
-            connection.close()
+            release()
 
     response = Response(
         body(), status=current_app.config["FEED_SUCCESS_STATUS"], mimetype="application/json"
     )
     # Also on closing the response, read or not: a HEAD request never reads the body.
-    response.call_on_close(connection.close)
+    response.call_on_close(release)
     return response
 
 

@@ -142,6 +142,7 @@ class FeedStream:
         self.connection = connection
         self.retailer_id = retailer_id
         self.transactions = 0
+        self.results: list = []  # what `close` closes (a server-side cursor, say)
         self.hot: HotDays = hot_days(connection.engine)
         pieces = split_window(window)
         again = [
@@ -191,7 +192,14 @@ class FeedStream:
         if end - start > STREAMED_SPAN:  # a server-side cursor costs round trips
             connection = connection.execution_options(stream_results=True, yield_per=CHUNK_ROWS)
         query, parameters = range_query(self.retailer_id, start, end, end_inclusive)
-        return connection.execute(query, parameters).scalars().partitions(CHUNK_ROWS)
+        result = connection.execute(query, parameters)
+        self.results.append(result)
+        return result.scalars().partitions(CHUNK_ROWS)
+
+    def close(self) -> None:
+        """Let go of what the database holds for rows not read (a client gone, a HEAD)."""
+        for result in self.results:
+            result.close()
 
     def _counted(self, slices) -> Iterator[bytes]:
         for objects in slices:

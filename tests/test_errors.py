@@ -45,13 +45,13 @@ def test_an_unexpected_error_is_a_500_without_a_trace(app, caplog):
 def test_an_unreachable_database_is_a_503(app, tmp_path):
     from sqlalchemy.orm import sessionmaker
 
-    working = app.extensions["pos_transactions.sessions"]
+    working = app.extensions["pos_transactions.read_sessions"]
     broken = make_engine(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'db.sqlite3'}")
-    app.extensions["pos_transactions.sessions"] = sessionmaker(broken)
+    app.extensions["pos_transactions.read_sessions"] = sessionmaker(broken)
     response = app.test_client().get(
         "/api/v1/transactions/", headers={"Authorization": "Token whatever"}
     )
-    app.extensions["pos_transactions.sessions"] = working
+    app.extensions["pos_transactions.read_sessions"] = working
     assert response.status_code == 503 and response.json["error"]
     assert int(response.headers["Retry-After"]) > 0
     assert "missing" not in response.get_data(as_text=True)
