@@ -10,9 +10,9 @@ from flask import Blueprint, Response, current_app, g, request
 from .adapter import InvalidOptions
 from .auth import auth, current_retailer_id
 from .credentials import Scope
-from .db import get_engine, new_session
+from .db import new_session, read_connection
 from .errors import error_response
-from .feed import stream_feed
+from .feed import needs_cursor, stream_feed
 from .json_body import BodyError, read_json_array
 from .models import Retailer
 from .stores import InvalidStore, push_adapter, read_sales, write_checked
@@ -46,7 +46,8 @@ def invalid_sales(error: InvalidStore):
 def transactions():
     """The retailer's reported sales in the window, oldest first, streamed."""
     window = parse_window(request.args.to_dict(flat=False), now=datetime.now(UTC))
-    connection = get_engine().connect()  # a back-fill's server-side cursor needs a transaction
+    # A server-side cursor (a long back-fill) needs a transaction; a short window needs none.
+    connection = read_connection(in_transaction=needs_cursor(window))
     try:
         stream = stream_feed(connection, current_retailer_id(), window)
     except Exception:

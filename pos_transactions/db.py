@@ -116,9 +116,10 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"], busy_timeout)
     app.extensions["pos_transactions.engine"] = engine
     app.extensions["pos_transactions.sessions"] = sessionmaker(engine)
-    # Reads that need no transaction (a caller's credential): no BEGIN and no ROLLBACK
-    # round trips on PostgreSQL.
+    # Reads that need no transaction (a caller's credential, a day of the feed): no BEGIN
+    # and no ROLLBACK round trips on PostgreSQL, each statement reading what is committed.
     reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+    app.extensions["pos_transactions.reader"] = reader
     app.extensions["pos_transactions.read_sessions"] = sessionmaker(reader)
     with app.app_context():
         app.extensions["pos_transactions.schema"] = ensure_schema_at_start(app)
@@ -134,6 +135,14 @@ def get_engine() -> Engine:
 
 def new_session() -> Session:
     return current_app.extensions["pos_transactions.sessions"]()
+
+
+def read_connection(in_transaction: bool = False) -> Connection:
+    """A connection for reads alone: outside any transaction unless `in_transaction` (a
+    PostgreSQL server-side cursor lives in one)."""
+    if in_transaction:
+        return get_engine().connect()
+    return current_app.extensions["pos_transactions.reader"].connect()
 
 
 def read_session() -> Session:

@@ -33,6 +33,11 @@ ONE_DAY = timedelta(days=1)
 STREAMED_SPAN = 2 * ONE_DAY
 
 
+def needs_cursor(window: Window) -> bool:
+    """Whether serving `window` may read rows through a server-side cursor."""
+    return window.end - window.start > STREAMED_SPAN
+
+
 def transaction_object(
     sale: CanonicalSale, transaction_id: str, consumer_id: str | None, budtender_id: str | None
 ) -> dict:
