@@ -12,7 +12,7 @@ from .auth import auth, current_retailer_id
 from .credentials import Scope
 from .db import new_session, read_connection
 from .errors import error_response
-from .feed import needs_cursor, stream_feed
+from .feed import stream_feed
 from .json_body import BodyError, read_json_array
 from .models import Retailer
 from .stores import InvalidStore, push_adapter, read_sales, write_checked
@@ -46,8 +46,7 @@ def invalid_sales(error: InvalidStore):
 def transactions():
     """The retailer's reported sales in the window, oldest first, streamed."""
     window = parse_window(request.args.to_dict(flat=False), now=datetime.now(UTC))
-    # A server-side cursor (a long back-fill) needs a transaction; a short window needs none.
-    connection = read_connection(in_transaction=needs_cursor(window))
+    connection = read_connection()
     try:
         stream = stream_feed(connection, current_retailer_id(), window)
     except Exception:
@@ -55,21 +54,17 @@ def transactions():
         raise
     g.feed_stream = stream  # counts what it sends, for the request log and metrics
 
-    def release() -> None:
-        stream.close()
-        connection.close()
-
     def body():
         try:
             yield from stream
         finally:
-            release()
+            connection.close()
 
     response = Response(
         body(), status=current_app.config["FEED_SUCCESS_STATUS"], mimetype="application/json"
     )
     # Also on closing the response, read or not: a HEAD request never reads the body.
-    response.call_on_close(release)
+    response.call_on_close(connection.close)
     return response
 
 

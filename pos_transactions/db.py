@@ -137,11 +137,8 @@ def new_session() -> Session:
     return current_app.extensions["pos_transactions.sessions"]()
 
 
-def read_connection(in_transaction: bool = False) -> Connection:
-    """A connection for reads alone: outside any transaction unless `in_transaction` (a
-    PostgreSQL server-side cursor lives in one)."""
-    if in_transaction:
-        return get_engine().connect()
+def read_connection() -> Connection:
+    """A connection for reads alone, outside any transaction (see `init_app`)."""
     return current_app.extensions["pos_transactions.reader"].connect()
 
 

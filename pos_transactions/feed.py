@@ -2,9 +2,9 @@
 
 Each reported sale's object is built once, when the sale is written, and stored as text
 (`Sale.feed_json`) inside the feed index, in feed order (`models.Sale`).  Serving a window
-is then one range of that index, read in slices of `CHUNK_ROWS` objects, each joined with
+is then one range of that index, read in pages of `CHUNK_ROWS` objects, each joined with
 commas and handed to the server as bytes: the cost grows with the window, not the table,
-and a response holds one slice at a time whatever the window.  Whole UTC days a worker
+and a response holds one page at a time whatever the window.  Whole UTC days a worker
 serves again come from its memory (`feed_days`).  `FEED_FORMAT` names how objects are
 built; a release that changes `transaction_object` bumps it, and `sales.refresh_feed_rows`
 rebuilds every stored row (and forgets every kept day) the next time the schema is ensured.
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Connection, bindparam, select, text, union_all
+from sqlalchemy import Connection, Integer, and_, bindparam, or_, select, text, union_all
 
 from .canonical import Sale as CanonicalSale
 from .canonical import format_utc
@@ -28,14 +28,6 @@ FEED_FORMAT = "1"
 CHUNK_ROWS = 1000
 MAX_CACHED_DAYS = 7
 ONE_DAY = timedelta(days=1)
-# Rows of a longer span are streamed from a server-side cursor; a window's edges (at most
-# two days) and the default window's closing instant are read in one round trip.
-STREAMED_SPAN = 2 * ONE_DAY
-
-
-def needs_cursor(window: Window) -> bool:
-    """Whether serving `window` may read rows through a server-side cursor."""
-    return window.end - window.start > STREAMED_SPAN
 
 
 def transaction_object(
@@ -56,34 +48,74 @@ def encode_transaction(transaction: dict) -> str:
     return json.dumps(transaction, separators=(",", ":"), ensure_ascii=False)
 
 
-def _range_statement(end_inclusive: bool):
-    """Feed objects of a range, in feed order: a range of `ix_sale_feed` read index-only,
-    merged with the same range of `ix_sale_feed_outsized` (nearly always empty).
+def _page_statement(end_inclusive: bool, first: bool):
+    """Up to `page_size` feed objects of a range, in feed order, with their order keys.
 
-    Each condition on `reported` and the object's size is the index's own text, so that
-    both databases see that the partial indexes cover the query.  Built once with bound
-    parameters: SQLAlchemy then compiles it once per process, not once per poll.
+    One page of `ix_sale_feed`, read index-only, merged with the same page of
+    `ix_sale_feed_outsized` (nearly always empty).  The first page starts at `start`; each
+    later one after the last (time, transaction id) served, so a range of any length is
+    read in pages of bounded size, each one short query outside any transaction.  Each
+    condition on `reported` and the object's size is the index's own text, so that both
+    databases see the partial indexes cover the query.  Built once with bound parameters:
+    SQLAlchemy then compiles it once per process, not once per poll.
     """
-    start, end = bindparam("start"), bindparam("end")
+    end = bindparam("end")
     until = Sale.transacted_on <= end if end_inclusive else Sale.transacted_on < end
+    if first:
+        since = Sale.transacted_on >= bindparam("start")
+    else:  # seek to the last instant served, skip what was served at it
+        after_on, after_id = bindparam("after_on"), bindparam("after_id")
+        since = and_(
+            Sale.transacted_on >= after_on,
+            or_(Sale.transacted_on > after_on, Sale.transaction_id > after_id),
+        )
+    order = (Sale.transacted_on, Sale.transaction_id)
 
     def part(kept_where: str):
-        return select(Sale.feed_json, Sale.transacted_on, Sale.transaction_id).where(
-            Sale.retailer_id == bindparam("retailer_id"),
-            text(kept_where),
-            Sale.transacted_on >= start,
-            until,
+        return (
+            select(Sale.feed_json, *order)
+            .where(Sale.retailer_id == bindparam("retailer_id"), text(kept_where), since, until)
+            .order_by(*order)
+            .limit(bindparam("page_size", type_=Integer))
+            .subquery()
         )
 
-    return union_all(part(INDEXED_FEED_OBJECT), part(OUTSIZED_FEED_OBJECT)).order_by(text("2, 3"))
+    arms = [select(*part(where).c) for where in (INDEXED_FEED_OBJECT, OUTSIZED_FEED_OBJECT)]
+    return union_all(*arms).order_by(text("2, 3")).limit(bindparam("page_size", type_=Integer))
 
 
-_RANGE = {inclusive: _range_statement(inclusive) for inclusive in (False, True)}
+_PAGES = {
+    (inclusive, first): _page_statement(inclusive, first)
+    for inclusive in (False, True)
+    for first in (False, True)
+}
 
 
 def range_query(retailer_id: str, start: datetime, end: datetime, end_inclusive: bool):
-    """The statement reading feed objects from `start` to `end`, and its parameters."""
-    return _RANGE[end_inclusive], {"retailer_id": retailer_id, "start": start, "end": end}
+    """The statement reading the first page of feed objects from `start` to `end`, and its
+    parameters (`read_range` reads every page)."""
+    parameters = {"retailer_id": retailer_id, "start": start, "end": end, "page_size": CHUNK_ROWS}
+    return _PAGES[end_inclusive, True], parameters
+
+
+def read_range(
+    connection: Connection, retailer_id: str, start: datetime, end: datetime, end_inclusive: bool
+) -> Iterator[list[str]]:
+    """The range's feed objects, a page of at most `CHUNK_ROWS` at a time; the first page
+    is read before this returns, each later one when the caller gets to it."""
+    statement, parameters = range_query(retailer_id, start, end, end_inclusive)
+    page = connection.execute(statement, parameters).all()
+    return _pages(connection, page, parameters, end_inclusive)
+
+
+def _pages(connection: Connection, page: list, parameters: dict, end_inclusive: bool):
+    while page:
+        yield [row[0] for row in page]
+        if len(page) < parameters["page_size"]:
+            return
+        _, after_on, after_id = page[-1]
+        parameters = parameters | {"after_on": after_on, "after_id": after_id}
+        page = connection.execute(_PAGES[end_inclusive, False], parameters).all()
 
 
 @dataclass(frozen=True)
@@ -147,7 +179,6 @@ class FeedStream:
         self.connection = connection
         self.retailer_id = retailer_id
         self.transactions = 0
-        self.results: list = []  # what `close` closes (a server-side cursor, say)
         self.hot: HotDays = hot_days(connection.engine)
         pieces = split_window(window)
         again = [
@@ -180,7 +211,10 @@ class FeedStream:
 
     def _piece(self, piece: Rows | date) -> Iterator[bytes]:
         if isinstance(piece, Rows):
-            return self._counted(self._rows(piece.start, piece.end, piece.end_inclusive))
+            pages = read_range(
+                self.connection, self.retailer_id, piece.start, piece.end, piece.end_inclusive
+            )
+            return self._counted(pages)
         version = self.versions[piece]
         kept = self.hot.get(self.retailer_id, piece, version)
         record_cached_day(hit=kept is not None)
@@ -188,23 +222,8 @@ class FeedStream:
             self.transactions += kept.transactions
             return iter(kept.chunks)
         start = _day_start(piece)
-        rows = self._rows(start, start + ONE_DAY, end_inclusive=False)
-        return self._kept(piece, version, rows)
-
-    def _rows(self, start: datetime, end: datetime, end_inclusive: bool):
-        """Slices of at most `CHUNK_ROWS` objects of the range (none when it is empty)."""
-        connection = self.connection
-        if end - start > STREAMED_SPAN:  # a server-side cursor costs round trips
-            connection = connection.execution_options(stream_results=True, yield_per=CHUNK_ROWS)
-        query, parameters = range_query(self.retailer_id, start, end, end_inclusive)
-        result = connection.execute(query, parameters)
-        self.results.append(result)
-        return result.scalars().partitions(CHUNK_ROWS)
-
-    def close(self) -> None:
-        """Let go of what the database holds for rows not read (a client gone, a HEAD)."""
-        for result in self.results:
-            result.close()
+        pages = read_range(self.connection, self.retailer_id, start, start + ONE_DAY, False)
+        return self._kept(piece, version, pages)
 
     def _counted(self, slices) -> Iterator[bytes]:
         for objects in slices:

@@ -22,6 +22,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
 
 from .models import FeedDay
 
@@ -131,13 +132,14 @@ class HotDays:
                 self.size -= dropped.size
 
 
-_HOT_DAYS_BY_DATABASE: "WeakKeyDictionary[Engine, HotDays]" = WeakKeyDictionary()
+_HOT_DAYS_BY_DATABASE: "WeakKeyDictionary[Pool, HotDays]" = WeakKeyDictionary()
 
 
 def hot_days(engine: Engine) -> HotDays:
     """Each database its own hot days: versions are per database, and a process (the test
-    suite, a CLI beside a server) may hold several."""
-    hot = _HOT_DAYS_BY_DATABASE.get(engine)
+    suite, a CLI beside a server) may hold several.  Found by the engine's pool, which the
+    engine and its variants with other execution options share."""
+    hot = _HOT_DAYS_BY_DATABASE.get(engine.pool)
     if hot is None:
-        hot = _HOT_DAYS_BY_DATABASE[engine] = HotDays()
+        hot = _HOT_DAYS_BY_DATABASE[engine.pool] = HotDays()
     return hot
