@@ -5,6 +5,7 @@ purpose: a person's password, unlike our 256-bit tokens, can be guessed)."""
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,8 +17,14 @@ from .models import PasswordLink, WebUser
 
 LINK_LIFETIME = timedelta(hours=24)
 MIN_PASSWORD_LENGTH = 12
-# Compared against when the email is unknown, so both failures cost one scrypt.
-_DECOY_HASH = generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+
+
+@cache
+def decoy_hash() -> str:
+    """Compared against when the email is unknown, so both failures cost one scrypt.  Made
+    on the first sign-in, not at import: a scrypt hash takes 32 MiB for a moment, which a
+    worker that only serves the feed never needs."""
+    return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
 
 
 class UserError(ValueError):
@@ -86,6 +93,6 @@ def set_password(session: Session, link: PasswordLink, password: str) -> WebUser
 def authenticate(session: Session, email: str, password: str) -> WebUser | None:
     """The user these credentials name, or None; an unknown email costs the same scrypt."""
     user = session.scalar(select(WebUser).where(WebUser.email == normal_email(email)))
-    stored = user.password_hash if user is not None and user.password_hash else _DECOY_HASH
+    stored = user.password_hash if user is not None and user.password_hash else decoy_hash()
     matches = check_password_hash(stored, password)
     return user if matches and user is not None and user.password_hash else None
