@@ -244,6 +244,21 @@ def test_edge_cases_match_the_plain_feed(app, client, token_headers):
     }
 
 
+@pytest.mark.parametrize("page", [1, 2, 3])
+def test_pages_meet_exactly_even_inside_a_tie(app, client, token_headers, monkeypatch, page):
+    """A range is read in pages that each start after the last (time, id) served: with
+    pages of one, two and three objects, a tie of sales at one instant split across pages
+    is served whole, in order, once."""
+    monkeypatch.setattr(feed, "CHUNK_ROWS", page)
+    tied = [_with_lucid_ids(sale(f"tied-{n}", "2021-03-12T15:00:00Z")) for n in range(7)]
+    store = generated_store(120)
+    store["sales"] += tied
+    load_document(app, store)
+    for window in (DAYS, EVERYTHING):
+        for _ in range(3):  # from the index, gathered to keep, from memory
+            assert_same_feed(app, client, token_headers, store, ROOT, *window)
+
+
 @pytest.mark.parametrize(
     ("start", "end"),
     [
