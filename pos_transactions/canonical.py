@@ -165,8 +165,13 @@ _LINE_FIELDS = frozenset({"sku", "quantity", "lucid_ids"})
 
 
 def _sale_line(line: object) -> SaleLine:
-    if type(line) is dict and (quick := _common_line(line)) is not None:
+    if type(line) is dict and (quick := common_line(line)) is not None:
         return quick
+    return checked_line(line)
+
+
+def checked_line(line: object) -> SaleLine:
+    """One line checked against every rule; ValidationError names each problem."""
     if not isinstance(line, dict):
         raise ValidationError({"_schema": ["Invalid input type."]})
     errors: dict[str, list | dict] = {}
@@ -184,9 +189,9 @@ def _sale_line(line: object) -> SaleLine:
     return SaleLine(sku=sku, quantity=quantity, lucid_ids=tuple(dict.fromkeys(lucid_ids)))
 
 
-def _common_line(line: dict) -> SaleLine | None:
+def common_line(line: dict) -> SaleLine | None:
     """The common valid line, accepted in a few checks of the same bounds; None sends it to
-    the full check, which names every problem (tests/test_canonical.py: same lines)."""
+    `checked_line`, which names every problem (tests/test_sale_rows.py: same lines)."""
     sku = line.get("sku")
     lucid_ids = line.get("lucid_ids", [])
     if not line.keys() <= _LINE_FIELDS or type(lucid_ids) is not list:

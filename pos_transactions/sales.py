@@ -26,7 +26,7 @@ from .canonical import SaleLine, SaleStatus
 from .feed_days import invalidate, invalidate_all
 from .models import Sale, ServiceSetting
 from .pseudonym import KEY_SETTING
-from .sale_rows import feed_columns, naive_utc, row_builder
+from .sale_rows import feed_columns, row_builder
 from .versions import Outcome, VersionConflicts, conflict_reason, outcome
 
 FEED_FORMAT_SETTING = "feed_format"
