@@ -150,10 +150,13 @@ class LinesField(fields.Field):
             raise ValidationError("Not a valid list.")
         if len(value) > MAX_LINES:
             raise ValidationError(f"At most {MAX_LINES:,} lines per sale.")
+        common = [common_line(line) if type(line) is dict else None for line in value]
+        if None not in common:  # every line a common one: nothing to name
+            return tuple(common)
         lines, errors = [], {}
         for index, line in enumerate(value):
             try:
-                lines.append(_sale_line(line))
+                lines.append(checked_line(line))
             except ValidationError as error:
                 errors[index] = error.messages
         if errors:
@@ -162,12 +165,6 @@ class LinesField(fields.Field):
 
 
 _LINE_FIELDS = frozenset({"sku", "quantity", "lucid_ids"})
-
-
-def _sale_line(line: object) -> SaleLine:
-    if type(line) is dict and (quick := common_line(line)) is not None:
-        return quick
-    return checked_line(line)
 
 
 def checked_line(line: object) -> SaleLine:
