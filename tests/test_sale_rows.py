@@ -12,9 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
-from pos_transactions import feed
+from pos_transactions import feed, sqlite_insert
 from pos_transactions.canonical import Sale, SaleLine, SaleStatus, checked_line, common_line
+from pos_transactions.db import ensure_schema, make_engine
 from pos_transactions.lucid_id import (
     _LARGEST,
     ALPHABET,
@@ -22,9 +25,11 @@ from pos_transactions.lucid_id import (
     _from_url,
     normalise_lucid_id,
 )
+from pos_transactions.models import Retailer
+from pos_transactions.models import Sale as SaleRow
 from pos_transactions.pseudonym import pseudonym, pseudonymiser
 from pos_transactions.sale_rows import row_builder
-from pos_transactions.stores import read_json_file
+from pos_transactions.stores import make_adapter, read_json_file, read_sales
 
 from conftest import read_json
 
@@ -190,3 +195,40 @@ def test_an_unreadable_store_file_fails_as_json_fails(tmp_path, document):
     with pytest.raises(ValueError) as expected:
         json.loads(document.decode("utf-8-sig"))
     assert type(raised.value) is type(expected.value)
+
+
+def test_the_direct_sqlite_insert_stores_the_bytes_sqlalchemy_stores(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'rows.sqlite3'}")
+    ensure_schema(engine)
+    sale_row = row_builder(KEY, "rows-store")
+    rows = [
+        {"retailer_id": "rows-store", "updated_at": datetime(2021, 6, 1, 10, 0, 0, 5), **row}
+        for row in map(sale_row, read_json_sales())
+    ]
+    with Session(engine) as session, session.begin():
+        session.add(Retailer(id="rows-store", name="Rows", timezone="UTC"))
+        session.flush()
+        direct = sqlite_insert.insert_new(session.connection(), rows)
+        copies = [row | {"native_id": "copy-" + row["native_id"]} for row in rows]
+        session.execute(insert(SaleRow), copies)
+        assert direct == {row["native_id"] for row in rows}
+        assert sqlite_insert.insert_new(session.connection(), rows[:1]) == set()  # taken
+    columns = ", ".join(f"quote({name})" for name in sqlite_insert.COLUMNS if name != "native_id")
+    with engine.connect() as connection:
+        stored = connection.exec_driver_sql(
+            f"SELECT native_id, {columns} FROM sale ORDER BY id"
+        ).all()
+    engine.dispose()
+    by_id = {native_id: values for native_id, *values in stored}
+    assert len(by_id) == 2 * len(rows)
+    for row in rows:
+        assert by_id[row["native_id"]] == by_id["copy-" + row["native_id"]]
+
+
+def read_json_sales() -> list[Sale]:
+    """The bulk test store's sales, canonical: every status, times with and without
+    microseconds, a missing modified_at."""
+    from test_bulk_write import bulk_store
+
+    store = bulk_store("rows-store", 8)
+    return read_sales(make_adapter("generic", "UTC"), store["sales"], "rows")
