@@ -1,7 +1,7 @@
 """Where a store load spends its time: the stages of `stores.load_store`, timed apart.
 
-For the benchmark (``benchmarks/run.py`` prints the breakdown) and for whoever profiles the
-ingest path: the same functions as ``pos-transactions load-fixture`` calls, in the same
+For the benchmark (to print the per-stage breakdown) and for whoever profiles the ingest
+path: the same functions as ``pos-transactions load-fixture`` calls, in the same
 order and inside one transaction, with a clock read between them.
 """
 

@@ -2,6 +2,7 @@
 ordinary statements do: the same counts and rows, all or nothing, and correct beside a
 concurrent push of the same sales.  On SQLite both runs take the ordinary path."""
 
+import json
 import threading
 import time
 
@@ -10,6 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from pos_transactions import bulk_write
+from pos_transactions.ingest_stages import STAGES, time_load_stages
 from pos_transactions.models import Sale
 from pos_transactions.sales import WriteSummary, write_sales
 from pos_transactions.stores import (
@@ -205,3 +207,13 @@ def wait_until_waiting(engine, seconds: float = 60) -> None:
                 return
             connection.rollback()
             time.sleep(0.1)
+
+
+def test_the_stage_timer_loads_a_store_file_as_load_fixture_does(engine, tmp_path):
+    path = tmp_path / "store.json"
+    path.write_text(json.dumps(bulk_store("timed-store")))
+    with Session(engine) as session:
+        summary, seconds = time_load_stages(session, path)
+    assert summary == WriteSummary(created=SALES)
+    assert list(seconds) == list(STAGES) and min(seconds.values()) >= 0
+    assert stored_rows(engine, "timed-store") == stored_rows_after(engine, bulk_store("x"))
