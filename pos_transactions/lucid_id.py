@@ -19,6 +19,10 @@ from .bounds import is_safe_text
 ALPHABET = shortuuid.get_alphabet()
 LENGTH = 22
 _BASE57_ID = re.compile(f"[{re.escape(ALPHABET)}]{{{LENGTH}}}")
+# https://host/<id> with a plain host name: what `_from_url` reads as the id, matched alone.
+_PLAIN_QR_URL = re.compile(
+    f"https?://[a-z0-9-]+(?:\\.[a-z0-9-]+)*/([{re.escape(ALPHABET)}]{{{LENGTH}}})"
+)
 _HYPHENATED_UUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 # 57**22 exceeds 2**128, so some well-formed strings encode no UUID.  The alphabet is in
 # ASCII order, so among 22-character ids string order is numeric order: one comparison
@@ -52,6 +56,8 @@ def normalise_lucid_id(value: object) -> str:
         raise InvalidLucidID(f"a LucidID must be a string, not {type(value).__name__}")
     if _BASE57_ID.fullmatch(value) and value <= _LARGEST:
         return value  # the common case, first: already a bare id
+    if (scanned := _PLAIN_QR_URL.fullmatch(value)) and scanned[1] <= _LARGEST:
+        return scanned[1]  # the next: a scanned QR code's URL, which `_from_url` accepts
     if len(value) > MAX_CAPTURED_LENGTH:
         raise InvalidLucidID(f"the value is longer than {MAX_CAPTURED_LENGTH:,} characters")
     text = value.strip()

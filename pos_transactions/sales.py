@@ -8,31 +8,29 @@ Every write also marks the UTC days it touched as changed (`feed_days.invalidate
 cached day of the feed outlives the sales it was built from.
 """
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from . import feed
+from . import bulk_write, feed, sqlite_insert
 from .canonical import Sale as CanonicalSale
 from .canonical import SaleLine, SaleStatus
 from .feed_days import invalidate, invalidate_all
 from .models import Sale, ServiceSetting
-from .pseudonym import KEY_SETTING, pseudonym
+from .pseudonym import KEY_SETTING
+from .sale_rows import feed_columns, row_builder
 from .versions import Outcome, VersionConflicts, conflict_reason, outcome
 
 FEED_FORMAT_SETTING = "feed_format"
 BATCH = 2000
-_UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _CREATED_HERE = text("sale.xmin = pg_current_xact_id()::xid")  # by this transaction
 
 
@@ -54,53 +52,6 @@ class WriteSummary:
 
 def pseudonym_key(session: Session) -> bytes:
     return bytes.fromhex(session.get(ServiceSetting, KEY_SETTING).value)
-
-
-# Regulars come back sale after sale: their ids need hashing once per process, not per sale.
-_alias = lru_cache(maxsize=65536)(pseudonym)
-
-
-def sale_columns(key: bytes, retailer_id: str, sale: CanonicalSale) -> dict[str, Any]:
-    """The stored columns of one canonical sale; raw customer and staff ids end here."""
-    transaction_id = _alias(key, retailer_id, "sale", sale.id)
-    consumer_id = sale.customer_id and _alias(key, retailer_id, "customer", sale.customer_id)
-    budtender_id = sale.employee_id and _alias(key, retailer_id, "employee", sale.employee_id)
-    transacted_on = _naive_utc(sale.completed_at)
-    lines = json.dumps(
-        [
-            {"sku": line.sku, "quantity": str(line.quantity), "lucid_ids": list(line.lucid_ids)}
-            for line in sale.lines
-        ],
-        separators=(",", ":"),
-    )
-    state = "\x1f".join(
-        (sale.status.value, str(transacted_on), consumer_id or "", budtender_id or "", lines)
-    )
-    if sale.original_id is not None:  # appended only when present: older fingerprints hold
-        state += "\x1f" + sale.original_id
-    return {
-        "native_id": sale.id,
-        "transaction_id": transaction_id,
-        "status": sale.status.value,
-        "transacted_on": transacted_on,
-        "consumer_id": consumer_id,
-        "budtender_id": budtender_id,
-        "lines": lines,
-        "fingerprint": hashlib.sha256(state.encode()).hexdigest(),
-        "modified_at": _naive_utc(sale.modified_at),
-        "original_id": sale.original_id,
-        **feed_columns(sale, transaction_id, consumer_id, budtender_id),
-    }
-
-
-def feed_columns(
-    sale: CanonicalSale, transaction_id: str, consumer_id: str | None, budtender_id: str | None
-) -> dict[str, Any]:
-    """`reported` and the pre-built `feed_json` of a sale."""
-    if not sale.is_reported:
-        return {"reported": False, "feed_json": None}
-    transaction = feed.transaction_object(sale, transaction_id, consumer_id, budtender_id)
-    return {"reported": True, "feed_json": feed.encode_transaction(transaction)}
 
 
 def stored_sale(row: Mapping[str, Any]) -> CanonicalSale:
@@ -136,15 +87,41 @@ def write_sales(session: Session, retailer_id: str, sales: Iterable[CanonicalSal
     and the caller rolls the whole write back.
     """
     _begin_writing(session)
-    key = pseudonym_key(session)
+    sale_row = row_builder(pseudonym_key(session), retailer_id)
+    return write_rows(session, retailer_id, [sale_row(sale) for sale in sorted_sales(sales)])
+
+
+def sorted_sales(sales: Iterable[CanonicalSale]) -> list[CanonicalSale]:
+    return sorted(sales, key=attrgetter("id"))
+
+
+def write_rows(session: Session, retailer_id: str, rows: list[dict[str, Any]]) -> WriteSummary:
+    """`write_sales` for rows already built (`sale_rows.row_builder`), in native-id order.
+
+    On PostgreSQL a big write (`bulk_write.MIN_ROWS` rows or more) goes through ``COPY``
+    into a staging table and one ``INSERT ... SELECT``; the decisions are the same.
+    """
+    _begin_writing(session)
     now = datetime.now(UTC).replace(tzinfo=None)
-    ordered = sorted(sales, key=attrgetter("id"))
     summary = WriteSummary()
     touched_days: set[date | None] = set()
     conflicts: dict[str, str] = {}
-    for start in range(0, len(ordered), BATCH):
-        batch = ordered[start : start + BATCH]
-        written, days = _write_batch(session, key, retailer_id, batch, now, conflicts)
+    if bulk_write.takes(session, rows):
+        bulk_write.stage(session, retailer_id, rows, now)
+        batches, stored, insert_new = [rows], bulk_write.stored, bulk_write.insert_staged
+    else:
+        batches = [rows[start : start + BATCH] for start in range(0, len(rows), BATCH)]
+        stored, insert_new = _stored, _insert_new
+    for batch in batches:
+        columns = {row["native_id"]: row for row in batch}
+        existing = stored(session, retailer_id, list(columns))
+        new_rows = [
+            {"retailer_id": retailer_id, "updated_at": now, **row}
+            for native_id, row in columns.items()
+            if native_id not in existing
+        ]
+        created = insert_new(session, new_rows)
+        written, days = _decide(session, retailer_id, columns, existing, created, now, conflicts)
         summary += written
         touched_days |= days
     if conflicts:
@@ -167,30 +144,22 @@ def _begin_writing(session: Session) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _write_batch(
+def _decide(
     session: Session,
-    key: bytes,
     retailer_id: str,
-    sales: list[CanonicalSale],
+    columns: dict[str, dict[str, Any]],
+    existing: dict[str, Any],
+    created: set[str],
     now: datetime,
     conflicts: dict[str, str],
 ) -> tuple[WriteSummary, set[date | None]]:
-    """Write one batch of distinct sales, sorted by native id; its summary and touched days.
-    Records that conflict with their stored version are added to `conflicts`, not written."""
-    columns = {sale.id: sale_columns(key, retailer_id, sale) for sale in sales}
-    existing = _stored(session, retailer_id, list(columns))
-    created = _insert_new(
-        session,
-        [
-            {"retailer_id": retailer_id, "updated_at": now, **row}
-            for native_id, row in columns.items()
-            if native_id not in existing
-        ],
-    )
+    """Finish one batch of distinct sales, sorted by native id, once its new rows are in:
+    update the existing ones that changed; its summary and touched days.  Records that
+    conflict with their stored version are added to `conflicts`, not written."""
     seen = existing.keys() | created
     raced = [native_id for native_id in columns if native_id not in seen]
-    if raced:  # another writer inserted them since we looked: now they are theirs, stored
-        existing |= _stored(session, retailer_id, raced)
+    for start in range(0, len(raced), BATCH):  # another writer inserted them since we
+        existing |= _stored(session, retailer_id, raced[start : start + BATCH])  # looked
     touched_days = {_day(columns[native_id]["transacted_on"]) for native_id in created}
     updates, newer_versions, stale = [], [], 0
     for native_id, before in existing.items():
@@ -247,11 +216,12 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     """Insert `rows` unless another writer holds their native id; the ids inserted."""
     if not rows:
         return set()
-    dialect = session.get_bind().dialect.name
-    statement = _UPSERT[dialect](Sale.__table__).on_conflict_do_nothing(
+    if session.get_bind().dialect.name == "sqlite":
+        return sqlite_insert.insert_new(session.connection(), rows)
+    statement = postgresql.insert(Sale.__table__).on_conflict_do_nothing(
         index_elements=["retailer_id", "native_id"]
     )
-    if dialect == "sqlite" or session.in_nested_transaction():
+    if session.in_nested_transaction():
         return set(session.execute(statement.returning(Sale.native_id), rows).scalars())
     # PostgreSQL: RETURNING costs a page-by-page insert; a plain executemany and one look at
     # which rows this very transaction created (their xmin) is about twice as fast.  (Rows
@@ -289,10 +259,6 @@ def refresh_feed_rows(session: Session) -> bool:
 def _rebuilt(row: Mapping[str, Any]) -> dict[str, Any]:
     ids = row["transaction_id"], row["consumer_id"], row["budtender_id"]
     return {"id": row["id"], **feed_columns(stored_sale(row), *ids)}
-
-
-def _naive_utc(moment: datetime | None) -> datetime | None:
-    return None if moment is None else moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _day(moment: datetime | None) -> date | None:
