@@ -2,6 +2,7 @@
 of some scenarios (`run.py --only ...`) builds only what they need."""
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -10,23 +11,14 @@ from benchmarks.copy_postgresql import copy_to_postgresql, create_database
 from benchmarks.sizes import Sizes
 
 
+@dataclass
 class Databases:
-    def __init__(
-        self,
-        work: Path,
-        sizes: Sizes,
-        end: date,
-        postgresql: str | None,
-        step: Callable[[str], None],
-    ) -> None:
-        self.work, self.sizes, self.end, self.postgresql, self.step = (
-            work,
-            sizes,
-            end,
-            postgresql,
-            step,
-        )
-        self._built: dict[str, object] = {}
+    work: Path  # the SQLite files are kept here
+    sizes: Sizes
+    end: date  # the day after the last sale (today, UTC)
+    postgresql: str | None  # the admin URL of the throw-away server, if there is one
+    step: Callable[[str], None]  # says what was just done, and when
+    _built: dict[str, object] = field(default_factory=dict)
 
     def _once(self, name: str, make: Callable[[], object]) -> object:
         if name not in self._built:

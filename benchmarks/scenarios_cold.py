@@ -41,8 +41,9 @@ def measure_cold_pattern(
     window = (datetime.combine(end - timedelta(days=1), time()), datetime.combine(end, time()))
     sales = sizes.cold_retailers * sizes.cold_sales_per_day * sizes.cold_days
     label = (
-        f"{sizes.cold_retailers:,} retailers x {sizes.cold_sales_per_day:,} sales/day x "
-        f"{sizes.cold_days} days ({sales:,} sales), each default window once, {CLIENTS} clients"
+        f"{sizes.cold_retailers:,} retailers x {sizes.cold_days} days x "
+        f"{sizes.cold_sales_per_day:,} sales ({sales:,}), each default window once, "
+        f"{CLIENTS} clients"
     )
     references = {"SQLite": ("benchmarks.reference:app", {"REFERENCE_DATABASE": str(sqlite_db)})}
     if "PostgreSQL" in urls:
