@@ -41,7 +41,7 @@ class Server:
     def reset_peaks(self) -> float:
         """Start every worker's peak resident set afresh from its current size, so that a
         later peak is the request's, not the worker's start-up; returns the start-up peak.
-        (Building the application peaks about 30 MiB above what the idle worker keeps.)"""
+        (Building the application peaks about 30 MiB above what an idle worker keeps.)"""
         booted = self.peak_rss_mib()
         for pid in self.worker_pids():
             Path(f"/proc/{pid}/clear_refs").write_text("5")  # 5: reset VmHWM (proc(5))
@@ -76,6 +76,9 @@ def serve_service(url: str) -> Iterator[Server]:
 
 
 def _wait_until_ready(server: Server, workers: int, seconds: float = 60) -> None:
+    """Until the port answers and every worker has built its application: the workers
+    share the listening socket, so a connection is accepted before they are done, and a
+    worker still starting would put its start-up in a measurement."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -83,12 +86,32 @@ def _wait_until_ready(server: Server, workers: int, seconds: float = 60) -> None
         try:
             with socket.create_connection(("127.0.0.1", server.port), timeout=1):
                 if len(server.worker_pids()) == workers:
-                    time.sleep(1.0)  # let every worker finish building its application
+                    _wait_until_idle(server.worker_pids(), deadline)
                     return
         except OSError:
             pass
         time.sleep(0.1)
     raise RuntimeError("gunicorn did not start in time")
+
+
+def _wait_until_idle(pids: list[int], deadline: float, quiet: float = 0.5) -> None:
+    """Until no process of `pids` has used CPU for `quiet` seconds (or the deadline)."""
+    used = _cpu_ticks(pids)
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = _cpu_ticks(pids)
+        if now == used:
+            return
+        used = now
+
+
+def _cpu_ticks(pids: list[int]) -> list[int]:
+    """User and system CPU time of each process, in clock ticks (/proc/<pid>/stat)."""
+    ticks = []
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks.append(int(fields[11]) + int(fields[12]))  # utime, stime: fields 14 and 15
+    return ticks
 
 
 def get(
