@@ -7,8 +7,9 @@ It reads the same `sale` rows as the service but ignores the pre-built `feed_jso
 two differ only in when the JSON is made.  It uses the service's index (and its `reported`
 flag) to find the window, which favours the reference, not the service.
 
-Served by gunicorn like the service: ``REFERENCE_DATABASE=path gunicorn reference:app``,
-then ``GET /?retailer=ID&start=YYYY-MM-DD HH:MM:SS.ffffff&end=...`` (both bounds inclusive,
+Served by gunicorn like the service, from the repository's root:
+``REFERENCE_DATABASE=path gunicorn benchmarks.reference:app``, then
+``GET /?retailer=ID&start=YYYY-MM-DD HH:MM:SS.ffffff&end=...`` (both bounds inclusive,
 naive UTC as the service stores them).
 """
 
@@ -53,10 +54,11 @@ ORDER BY s.transacted_on, s.transaction_id
 def feed_chunks(connection: sqlite3.Connection, retailer_id: str, start: str, end: str):
     """The feed document in chunks; the statement runs before the first chunk."""
     cursor = connection.execute(FEED_SQL, (retailer_id, start, end))
-    return _chunks(cursor)
+    return json_array_chunks(cursor)
 
 
-def _chunks(cursor: sqlite3.Cursor) -> Iterator[bytes]:
+def json_array_chunks(cursor) -> Iterator[bytes]:
+    """A JSON array of the cursor's one-column rows (each a JSON object), in chunks."""
     yield b"["
     separator = ""
     while rows := cursor.fetchmany(CHUNK_ROWS):
