@@ -1,5 +1,5 @@
 """Ingest: loading a generic store file (`load_store`, as `load-fixture` does), stage by
-stage, and pushing sales to `POST /api/v1/sales/`."""
+stage (`pos_transactions.ingest_stages`), and pushing sales to `POST /api/v1/sales/`."""
 
 import json
 import statistics
@@ -12,15 +12,15 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from benchmarks.build import add_retailers, new_token
+from benchmarks.build import new_token
 from benchmarks.generate import as_record, synthetic_sales, write_store
 from benchmarks.report import Report
 from benchmarks.serving import serve_service, token_header
 from benchmarks.sizes import BUSY, Sizes
 from pos_transactions.credentials import Scope
 from pos_transactions.db import ensure_schema, make_engine
-from pos_transactions.sales import write_sales
-from pos_transactions.stores import load_store, make_adapter, read_sales, read_store_file
+from pos_transactions.ingest_stages import time_load_stages
+from pos_transactions.stores import load_store, read_store_file
 
 INGEST_STORE = "ingest-store"
 INGEST_GOALS = {"SQLite": 10_000, "PostgreSQL": 20_000}  # sales/s (issue 12)
@@ -39,25 +39,20 @@ def measure_ingest(
     end: date,
     empty_urls: dict[str, Callable[[str], str]],
 ) -> None:
-    """`load_store` of one generated store into an empty database of each engine, and the
-    same work again stage by stage into a second empty one: reading the file, parsing and
-    validating every record (CPU only, measured once), writing and committing.
+    """`load_store` of one generated store into an empty database of each engine, then the
+    same load stage by stage into a second empty one (`time_load_stages`: reading the file,
+    parsing and validating, building the stored rows, writing, committing).
     `empty_urls` maps an engine's name to a factory of empty databases (by name)."""
     store_path = work / "ingest-store.json"
     count = sizes.ingest_sales
     write_store(store_path, INGEST_STORE, synthetic_sales(INGEST_STORE, count, end, 30))
-    read_seconds, store = timed(lambda: read_store_file(store_path))
-    retailer = store["retailer"]
-    adapter = make_adapter(store["adapter"], retailer["timezone"], store["adapter_options"])
-    parse_seconds, sales = timed(lambda: read_sales(adapter, store["sales"], str(store_path)))
     for name, new_database in empty_urls.items():
         seconds, summary = _load(new_database("bench_ingest"), store_path)
         if summary.created != count:
             raise RuntimeError(f"{name}: the ingest store did not load every sale")
-        write_seconds = _write(new_database("bench_ingest_stages"), sales)
-        stages = (
-            f"read {read_seconds / count * 1e6:.0f} µs, parse+validate "
-            f"{parse_seconds / count * 1e6:.0f} µs, write {write_seconds / count * 1e6:.0f} µs"
+        stages = ", ".join(
+            f"{stage} {spent / count * 1e6:.0f} µs"
+            for stage, spent in _stages(new_database("bench_ingest_stages"), store_path).items()
         )
         click.echo(f"  ingest {name}, per sale: {stages}", err=True)
         report.add(
@@ -80,15 +75,12 @@ def _load(url: str, store_path: Path):
     return seconds, summary
 
 
-def _write(url: str, sales: list) -> float:
-    """Seconds to write already parsed sales (write_sales and the commit)."""
+def _stages(url: str, store_path: Path) -> dict[str, float]:
+    """Seconds per stage of the same load into another empty database."""
     engine = make_engine(url)
     ensure_schema(engine)
-    add_retailers(engine, [INGEST_STORE])
-    started = time.perf_counter()
-    with Session(engine) as session, session.begin():
-        write_sales(session, INGEST_STORE, sales)
-    seconds = time.perf_counter() - started
+    with Session(engine) as session:
+        _, seconds = time_load_stages(session, store_path)
     engine.dispose()
     return seconds
 

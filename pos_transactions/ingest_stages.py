@@ -10,10 +10,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from .models import Retailer
 from .sale_rows import row_builder
 from .sales import WriteSummary, pseudonym_key, sorted_sales, write_rows
-from .stores import collector_paused, make_adapter, read_sales, read_store_file
+from .stores import collector_paused, make_adapter, read_sales, read_store_file, save_retailer
 
 STAGES = ("read", "validate", "build_rows", "write", "commit")
 
@@ -36,16 +35,7 @@ def time_load_stages(session: Session, path: Path) -> tuple[WriteSummary, dict[s
     with collector_paused():
         sales = sorted_sales(read_sales(adapter, store["sales"], str(path), path.parent))
         lap("validate")
-        session.merge(
-            Retailer(
-                id=retailer["id"],
-                name=retailer["name"],
-                timezone=retailer["timezone"],
-                adapter=store["adapter"],
-                adapter_options=store["adapter_options"],
-            )
-        )
-        session.flush()
+        save_retailer(session, store)
         sale_row = row_builder(pseudonym_key(session), retailer["id"])
         rows = [sale_row(sale) for sale in sales]
         lap("build_rows")

@@ -199,8 +199,14 @@ def load_store(
 def _load_sales(
     session: Session, store: dict, source: str, adapter: Adapter, base_dir: Path | None
 ) -> LoadedStore:
-    retailer = store["retailer"]
     sales = read_sales(adapter, store["sales"], source, base_dir)
+    retailer_id = save_retailer(session, store)
+    return LoadedStore(retailer_id, write_checked(session, retailer_id, sales, source))
+
+
+def save_retailer(session: Session, store: dict) -> str:
+    """Create or update the store's retailer (its name, timezone and adapter); its id."""
+    retailer = store["retailer"]
     session.merge(
         Retailer(
             id=retailer["id"],
@@ -211,7 +217,7 @@ def _load_sales(
         )
     )
     session.flush()
-    return LoadedStore(retailer["id"], write_checked(session, retailer["id"], sales, source))
+    return retailer["id"]
 
 
 def write_checked(
