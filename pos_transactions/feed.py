@@ -99,13 +99,37 @@ def range_query(retailer_id: str, start: datetime, end: datetime, end_inclusive:
 
 
 def read_range(
-    connection: Connection, retailer_id: str, start: datetime, end: datetime, end_inclusive: bool
+    connection: Connection,
+    retailer_id: str,
+    start: datetime,
+    end: datetime,
+    end_inclusive: bool,
+    in_snapshot: bool = False,
 ) -> Iterator[list[str]]:
     """The range's feed objects, a page of at most `CHUNK_ROWS` at a time; the first page
-    is read before this returns, each later one when the caller gets to it."""
+    is read before this returns, each later one when the caller gets to it.
+
+    A range of one page (the daily poll) is one statement outside any transaction.  A
+    longer one is read again from its start inside one snapshot (`hold_snapshot`) unless
+    the caller holds one already (`in_snapshot`), so that a sale changed while it is sent
+    (moved to a later time, say) is sent once, as it was.
+    """
     statement, parameters = range_query(retailer_id, start, end, end_inclusive)
     page = connection.execute(statement, parameters).all()
+    if len(page) == parameters["page_size"] and not in_snapshot:
+        hold_snapshot(connection)
+        page = connection.execute(statement, parameters).all()
     return _pages(connection, page, parameters, end_inclusive)
+
+
+def hold_snapshot(connection: Connection) -> None:
+    """Read what follows on `connection` from one snapshot of the database, until the
+    connection is given back (which rolls the read-only transaction back)."""
+    connection.commit()  # end what the connection began, if anything (a reader: nothing)
+    if connection.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="REPEATABLE READ")
+    else:  # SQLite's driver begins no transaction for a SELECT: WAL's snapshot needs one
+        connection.exec_driver_sql("BEGIN")
 
 
 def _pages(connection: Connection, page: list, parameters: dict, end_inclusive: bool):
@@ -186,6 +210,15 @@ class FeedStream:
             for piece in pieces
             if isinstance(piece, date) and self.hot.asked_before(retailer_id, piece)
         ]
+        # Days asked for again are read (or served from memory) apart: the window is then
+        # read from one snapshot, versions included, so that a sale moved from one piece
+        # to another is sent once.  The closing midnight instant alone does not count.
+        spans = [
+            piece for piece in pieces if not (isinstance(piece, Rows) and piece.start == piece.end)
+        ]
+        self.in_snapshot = bool(again) and len(spans) > 1
+        if self.in_snapshot:
+            hold_snapshot(connection)
         # Versions are read before any row, so a kept day is never older than its version.
         self.versions = day_versions(connection, retailer_id, again) if again else {}
         self.pieces = merge_ranges([self._as_read(piece) for piece in pieces])
@@ -212,7 +245,12 @@ class FeedStream:
     def _piece(self, piece: Rows | date) -> Iterator[bytes]:
         if isinstance(piece, Rows):
             pages = read_range(
-                self.connection, self.retailer_id, piece.start, piece.end, piece.end_inclusive
+                self.connection,
+                self.retailer_id,
+                piece.start,
+                piece.end,
+                piece.end_inclusive,
+                self.in_snapshot,
             )
             return self._counted(pages)
         version = self.versions[piece]
@@ -222,7 +260,9 @@ class FeedStream:
             self.transactions += kept.transactions
             return iter(kept.chunks)
         start = _day_start(piece)
-        pages = read_range(self.connection, self.retailer_id, start, start + ONE_DAY, False)
+        pages = read_range(
+            self.connection, self.retailer_id, start, start + ONE_DAY, False, self.in_snapshot
+        )
         return self._kept(piece, version, pages)
 
     def _counted(self, slices) -> Iterator[bytes]:

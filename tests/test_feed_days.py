@@ -17,7 +17,7 @@ from pos_transactions.feed import (
     stream_feed,
 )
 from pos_transactions.feed_days import SEEN_ONCE, HotDays, KeptDay, invalidate
-from pos_transactions.models import FeedDay
+from pos_transactions.models import FeedDay, Sale
 from pos_transactions.stores import load_store, read_store_file
 from pos_transactions.window import Window
 
@@ -297,3 +297,39 @@ def test_after_a_release_every_later_poll_serves_the_new_objects(
     for _ in range(3):
         after = client.get(WHOLE_DAYS, headers=headers).json
         assert [sale | {"r": 2} for sale in before] == after
+
+
+@pytest.mark.parametrize("asks_before", [0, 1, 2])
+def test_a_window_is_sent_from_one_snapshot(app, retailer, monkeypatch, asks_before):
+    """A sale moved to a later time after its page was sent is not sent again by a later
+    page or piece: asked for the first time (one range, several pages), the second (each
+    day read apart, to be kept) or the third (kept days and rows), the window is read from
+    one snapshot."""
+    monkeypatch.setattr(feed, "CHUNK_ROWS", 2)
+    window = Window(datetime(2021, 3, 9), datetime(2021, 3, 14))
+    with app.app_context():
+        for _ in range(asks_before):
+            with get_engine().connect() as connection:
+                feed.feed_document(connection, retailer, window)
+        with new_session() as session:  # the window as stored, before the move
+            expected = [
+                json.loads(text)
+                for text in session.scalars(
+                    select(Sale.feed_json)
+                    .where(Sale.reported, Sale.transacted_on.between(window.start, window.end))
+                    .order_by(Sale.transacted_on, Sale.transaction_id)
+                )
+            ]
+        first = expected[0]["transaction_id"]
+        with get_engine().connect() as connection:
+            chunks = iter(stream_feed(connection, retailer, window))
+            sent = [next(chunks), next(chunks)]  # "[" and the first page
+            with new_session() as session, session.begin():
+                moved = session.scalars(select(Sale).where(Sale.transaction_id == first)).one()
+                moved.transacted_on = datetime(2021, 3, 13, 23)
+                moved.feed_json = moved.feed_json.replace(
+                    expected[0]["transacted_on"], "2021-03-13T23:00:00Z"
+                )
+            served = json.loads(b"".join(sent + list(chunks)))
+    assert served == expected
+    assert [sale["transaction_id"] for sale in served].count(first) == 1
