@@ -2,7 +2,7 @@
 
 Each reported sale's object is built once, when the sale is written, and stored as text
 (`Sale.feed_json`) inside the feed index, in feed order (`models.Sale`).  Serving a window
-is then one range of that index, read in pages of `CHUNK_ROWS` objects, each joined with
+is then one range of that index (`feed_ranges`), read in pages of objects, each joined with
 commas and handed to the server as bytes: the cost grows with the window, not the table,
 and a response holds one page at a time whatever the window.  Whole UTC days a worker
 serves again come from its memory (`feed_days`).  `FEED_FORMAT` names how objects are
@@ -15,17 +15,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Connection, Integer, and_, bindparam, or_, select, text, union_all
+from sqlalchemy import Connection
 
 from .canonical import Sale as CanonicalSale
 from .canonical import format_utc
 from .feed_days import HotDays, KeptDay, day_versions, hot_days
-from .models import INDEXED_FEED_OBJECT, OUTSIZED_FEED_OBJECT, Sale
+from .feed_ranges import hold_snapshot, read_range
 from .observability.metrics import record_cached_day
 from .window import Window
 
 FEED_FORMAT = "1"
-CHUNK_ROWS = 1000
 MAX_CACHED_DAYS = 7
 ONE_DAY = timedelta(days=1)
 
@@ -46,100 +45,6 @@ def transaction_object(
 
 def encode_transaction(transaction: dict) -> str:
     return json.dumps(transaction, separators=(",", ":"), ensure_ascii=False)
-
-
-def _page_statement(end_inclusive: bool, first: bool):
-    """Up to `page_size` feed objects of a range, in feed order, with their order keys.
-
-    One page of `ix_sale_feed`, read index-only, merged with the same page of
-    `ix_sale_feed_outsized` (nearly always empty).  The first page starts at `start`; each
-    later one after the last (time, transaction id) served, so a range of any length is
-    read in pages of bounded size, each one short query outside any transaction.  Each
-    condition on `reported` and the object's size is the index's own text, so that both
-    databases see the partial indexes cover the query.  Built once with bound parameters:
-    SQLAlchemy then compiles it once per process, not once per poll.
-    """
-    end = bindparam("end")
-    until = Sale.transacted_on <= end if end_inclusive else Sale.transacted_on < end
-    if first:
-        since = Sale.transacted_on >= bindparam("start")
-    else:  # seek to the last instant served, skip what was served at it
-        after_on, after_id = bindparam("after_on"), bindparam("after_id")
-        since = and_(
-            Sale.transacted_on >= after_on,
-            or_(Sale.transacted_on > after_on, Sale.transaction_id > after_id),
-        )
-    order = (Sale.transacted_on, Sale.transaction_id)
-
-    def part(kept_where: str):
-        return (
-            select(Sale.feed_json, *order)
-            .where(Sale.retailer_id == bindparam("retailer_id"), text(kept_where), since, until)
-            .order_by(*order)
-            .limit(bindparam("page_size", type_=Integer))
-            .subquery()
-        )
-
-    arms = [select(*part(where).c) for where in (INDEXED_FEED_OBJECT, OUTSIZED_FEED_OBJECT)]
-    return union_all(*arms).order_by(text("2, 3")).limit(bindparam("page_size", type_=Integer))
-
-
-_PAGES = {
-    (inclusive, first): _page_statement(inclusive, first)
-    for inclusive in (False, True)
-    for first in (False, True)
-}
-
-
-def range_query(retailer_id: str, start: datetime, end: datetime, end_inclusive: bool):
-    """The statement reading the first page of feed objects from `start` to `end`, and its
-    parameters (`read_range` reads every page)."""
-    parameters = {"retailer_id": retailer_id, "start": start, "end": end, "page_size": CHUNK_ROWS}
-    return _PAGES[end_inclusive, True], parameters
-
-
-def read_range(
-    connection: Connection,
-    retailer_id: str,
-    start: datetime,
-    end: datetime,
-    end_inclusive: bool,
-    in_snapshot: bool = False,
-) -> Iterator[list[str]]:
-    """The range's feed objects, a page of at most `CHUNK_ROWS` at a time; the first page
-    is read before this returns, each later one when the caller gets to it.
-
-    A range of one page (the daily poll) is one statement outside any transaction.  A
-    longer one is read again from its start inside one snapshot (`hold_snapshot`) unless
-    the caller holds one already (`in_snapshot`), so that a sale changed while it is sent
-    (moved to a later time, say) is sent once, as it was.
-    """
-    statement, parameters = range_query(retailer_id, start, end, end_inclusive)
-    page = connection.execute(statement, parameters).all()
-    if len(page) == parameters["page_size"] and not in_snapshot:
-        hold_snapshot(connection)
-        page = connection.execute(statement, parameters).all()
-    return _pages(connection, page, parameters, end_inclusive)
-
-
-def hold_snapshot(connection: Connection) -> None:
-    """Read what follows on `connection` from one snapshot of the database, until the
-    connection is given back (which rolls the read-only transaction back)."""
-    connection.commit()  # end what the connection began, if anything (a reader: nothing)
-    if connection.dialect.name == "postgresql":
-        connection.execution_options(isolation_level="REPEATABLE READ")
-    else:  # SQLite's driver begins no transaction for a SELECT: WAL's snapshot needs one
-        connection.exec_driver_sql("BEGIN")
-
-
-def _pages(connection: Connection, page: list, parameters: dict, end_inclusive: bool):
-    while page:
-        yield [row[0] for row in page]
-        if len(page) < parameters["page_size"]:
-            return
-        _, after_on, after_id = page[-1]
-        parameters = parameters | {"after_on": after_on, "after_id": after_id}
-        page = connection.execute(_PAGES[end_inclusive, False], parameters).all()
 
 
 @dataclass(frozen=True)

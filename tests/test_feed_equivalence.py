@@ -19,7 +19,7 @@ import pytest
 import shortuuid
 from sqlalchemy import func, select
 
-from pos_transactions import feed, sales
+from pos_transactions import feed, feed_ranges, sales
 from pos_transactions.db import ensure_schema, get_engine, new_session
 from pos_transactions.feed_days import hot_days
 from pos_transactions.models import MAX_INDEXED_FEED_OBJECT, Sale, ServiceSetting
@@ -249,7 +249,7 @@ def test_pages_meet_exactly_even_inside_a_tie(app, client, token_headers, monkey
     """A range is read in pages that each start after the last (time, id) served: with
     pages of one, two and three objects, a tie of sales at one instant split across pages
     is served whole, in order, once."""
-    monkeypatch.setattr(feed, "CHUNK_ROWS", page)
+    monkeypatch.setattr(feed_ranges, "PAGE_ROWS", page)
     tied = [_with_lucid_ids(sale(f"tied-{n}", "2021-03-12T15:00:00Z")) for n in range(7)]
     store = generated_store(120)
     store["sales"] += tied
