@@ -80,7 +80,7 @@ def measure_memory(report: Report, sizes: Sizes, urls: dict[str, str]) -> None:
 
 
 def measure_latency(report: Report, sizes: Sizes, urls: dict[str, str]) -> None:
-    """Target 3, hot: wrk repeating the busy store's default window (a cached day)."""
+    """Target 3, hot: wrk repeating the busy store's default window (a day the workers keep)."""
     for name, url in urls.items():
         token = new_token(url, BUSY)
         with serve_service(url) as server:

@@ -5,7 +5,7 @@ alone, a changed one (a later void, a corrected line) replaces its earlier versi
 it is older than what is stored (`versions`: counted stale, never undoing a newer version
 or a void), and its `transaction_id` never changes because it derives from the native id.
 Every write also marks the UTC days it touched as changed (`feed_days.invalidate`), so no
-cached day of the feed outlives the sales it was built from.
+day of the feed a worker keeps in memory outlives the sales it was built from.
 """
 
 import json
