@@ -150,9 +150,6 @@ class LinesField(fields.Field):
             raise ValidationError("Not a valid list.")
         if len(value) > MAX_LINES:
             raise ValidationError(f"At most {MAX_LINES:,} lines per sale.")
-        common = [common_line(line) if type(line) is dict else None for line in value]
-        if None not in common:  # every line a common one: nothing to name
-            return tuple(common)
         lines, errors = [], {}
         for index, line in enumerate(value):
             try:
@@ -184,25 +181,6 @@ def checked_line(line: object) -> SaleLine:
     if errors:
         raise ValidationError(errors)
     return SaleLine(sku=sku, quantity=quantity, lucid_ids=tuple(dict.fromkeys(lucid_ids)))
-
-
-def common_line(line: dict) -> SaleLine | None:
-    """The common valid line, accepted in a few checks of the same bounds; None sends it to
-    `checked_line`, which names every problem (tests/test_sale_rows.py: same lines)."""
-    sku = line.get("sku")
-    lucid_ids = line.get("lucid_ids", [])
-    if not line.keys() <= _LINE_FIELDS or type(lucid_ids) is not list:
-        return None
-    if len(lucid_ids) > MAX_LINE_LUCID_IDS:
-        return None
-    if sku is not None and not (type(sku) is str and is_bounded_text(sku)):
-        return None
-    try:
-        quantity = bounded_quantity(line.get("quantity"))
-        found = [normalise_lucid_id(value) for value in lucid_ids]
-    except ValueError:  # InvalidLucidID is one
-        return None
-    return SaleLine(sku=sku, quantity=quantity, lucid_ids=tuple(dict.fromkeys(found)))
 
 
 def _quantity(line: dict, errors: dict) -> Decimal | None:

@@ -17,10 +17,10 @@ from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import select, text, update
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from . import bulk_write, feed, sqlite_insert
+from . import bulk_write, feed
 from .canonical import Sale as CanonicalSale
 from .canonical import SaleLine, SaleStatus
 from .feed_days import invalidate, invalidate_all
@@ -31,6 +31,7 @@ from .versions import Outcome, VersionConflicts, conflict_reason, outcome
 
 FEED_FORMAT_SETTING = "feed_format"
 BATCH = 2000
+_UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _CREATED_HERE = text("sale.xmin = pg_current_xact_id()::xid")  # by this transaction
 
 
@@ -216,12 +217,13 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     """Insert `rows` unless another writer holds their native id; the ids inserted."""
     if not rows:
         return set()
-    if session.get_bind().dialect.name == "sqlite":
-        return sqlite_insert.insert_new(session.connection(), rows)
-    statement = postgresql.insert(Sale.__table__).on_conflict_do_nothing(
+    dialect = session.get_bind().dialect.name
+    statement = _UPSERT[dialect](Sale.__table__).on_conflict_do_nothing(
         index_elements=["retailer_id", "native_id"]
     )
-    if session.in_nested_transaction():
+    if dialect == "sqlite" or session.in_nested_transaction():
+        # SQLAlchemy sends an executemany with RETURNING as multi-row INSERT statements
+        # ("insertmanyvalues"); SQLite has no cheaper way to learn which rows it inserted.
         return set(session.execute(statement.returning(Sale.native_id), rows).scalars())
     # PostgreSQL: RETURNING costs a page-by-page insert; a plain executemany and one look at
     # which rows this very transaction created (their xmin) is about twice as fast.  (Rows

@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,35 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 BOOT_SECONDS = 120  # generous: a busy 2-core machine boots workers slowly
+
+
+@contextmanager
+def server_processes(cwd: Path, to_files: bool = False) -> Iterator[Callable]:
+    """`start(command, env)` runs a server in its own process group; every one started is
+    stopped on leaving.  Output is piped (read it once the server stopped), or with
+    `to_files` written to ``server-N.log`` in `cwd`: a pipe nobody reads while the server
+    runs would fill up with the request log and stall it."""
+    processes: list[subprocess.Popen] = []
+
+    def start(command: list, env: dict) -> subprocess.Popen:
+        if to_files:
+            log = (cwd / f"server-{len(processes)}.log").open("w")
+            output = {"stdout": log, "stderr": subprocess.STDOUT}
+        else:
+            output = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+        process = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True, **output)
+        if to_files:
+            log.close()
+        processes.append(process)
+        return process
+
+    try:
+        yield start
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+            process.communicate(timeout=60)
 
 
 def free_port() -> int:

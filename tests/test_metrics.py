@@ -2,8 +2,6 @@
 
 import os
 import re
-import signal
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +17,7 @@ from pos_transactions.observability.exchange import Exchange
 from pos_transactions.observability.metrics_view import bearer_matches
 
 from conftest import DATA
-from live_server import free_port, gunicorn_command, wait_until_serving
+from live_server import free_port, gunicorn_command, server_processes, wait_until_serving
 
 FEED = "/api/v1/transactions/"
 
@@ -155,29 +153,9 @@ def test_is_loopback(address, loopback):
 
 @pytest.fixture
 def start_logged(tmp_path):
-    """Start a server whose output goes to a file (a pipe nobody reads would fill up with
-    the request log and stall the server); stop it after the test."""
-    processes = []
-
-    def start(command: list, env: dict) -> subprocess.Popen:
-        log = (tmp_path / f"server-{len(processes)}.log").open("w")
-        process = subprocess.Popen(
-            command,
-            cwd=tmp_path,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        processes.append(process)
-        return process
-
-    yield start
-    for process in processes:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
+    """Start a server whose output goes to a file; stop it after the test."""
+    with server_processes(tmp_path, to_files=True) as start:
+        yield start
 
 
 def test_counts_add_up_across_two_gunicorn_workers(tmp_path, start_logged):

@@ -11,13 +11,9 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from marshmallow import ValidationError
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
 
-from pos_transactions import feed, sqlite_insert
-from pos_transactions.canonical import Sale, SaleLine, SaleStatus, checked_line, common_line
-from pos_transactions.db import ensure_schema, make_engine
+from pos_transactions import feed
+from pos_transactions.canonical import Sale, SaleLine, SaleStatus
 from pos_transactions.lucid_id import (
     _LARGEST,
     ALPHABET,
@@ -25,8 +21,6 @@ from pos_transactions.lucid_id import (
     _from_url,
     normalise_lucid_id,
 )
-from pos_transactions.models import Retailer
-from pos_transactions.models import Sale as SaleRow
 from pos_transactions.pseudonym import pseudonym, pseudonymiser
 from pos_transactions.sale_rows import row_builder
 from pos_transactions.stores import make_adapter, read_json_file, read_sales
@@ -115,41 +109,6 @@ def test_the_pre_keyed_pseudonyms_match_the_recorded_known_answers(vector):
     assert pseudonymiser(KEY)(vector["retailer"], vector["kind"], vector["native"]) == vector["id"]
 
 
-def full_check(line):
-    try:
-        return checked_line(line)
-    except ValidationError:
-        return None
-
-
-line_values = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 20_000), st.floats(), st.text(max_size=8)
-)
-raw_lines = st.dictionaries(
-    st.sampled_from(["sku", "quantity", "lucid_ids", "other"]),
-    line_values | st.lists(lucid_ids | line_values | st.just("https://qr.lcdg.io/x"), max_size=3),
-)
-
-
-@settings(max_examples=500, deadline=None)
-@given(line=raw_lines | st.builds(dict, quantity=st.integers(1, 10), lucid_ids=st.lists(lucid_ids)))
-def test_the_common_line_shortcut_accepts_only_what_the_full_check_accepts_alike(line):
-    quick = common_line(line)
-    assert quick is None or quick == full_check(line)
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        {"sku": "BD-35", "quantity": 1, "lucid_ids": ["Kz4tXgS7aCZQbYYH86PGVi"]},
-        {"sku": None, "quantity": "3.5"},
-        {"quantity": 2, "lucid_ids": ["https://qr.lcdg.io/Kz4tXgS7aCZQbYYH86PGVi"] * 2},
-    ],
-)
-def test_common_lines_take_the_shortcut(line):
-    assert common_line(line) is not None and common_line(line) == checked_line(line)
-
-
 hosts = st.from_regex(r"[a-z0-9-]{1,8}(\.[a-z0-9-]{1,8}){0,2}", fullmatch=True)
 
 
@@ -195,34 +154,6 @@ def test_an_unreadable_store_file_fails_as_json_fails(tmp_path, document):
     with pytest.raises(ValueError) as expected:
         json.loads(document.decode("utf-8-sig"))
     assert type(raised.value) is type(expected.value)
-
-
-def test_the_direct_sqlite_insert_stores_the_bytes_sqlalchemy_stores(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'rows.sqlite3'}")
-    ensure_schema(engine)
-    sale_row = row_builder(KEY, "rows-store")
-    rows = [
-        {"retailer_id": "rows-store", "updated_at": datetime(2021, 6, 1, 10, 0, 0, 5), **row}
-        for row in map(sale_row, read_json_sales())
-    ]
-    with Session(engine) as session, session.begin():
-        session.add(Retailer(id="rows-store", name="Rows", timezone="UTC"))
-        session.flush()
-        direct = sqlite_insert.insert_new(session.connection(), rows)
-        copies = [row | {"native_id": "copy-" + row["native_id"]} for row in rows]
-        session.execute(insert(SaleRow), copies)
-        assert direct == {row["native_id"] for row in rows}
-        assert sqlite_insert.insert_new(session.connection(), rows[:1]) == set()  # taken
-    columns = ", ".join(f"quote({name})" for name in sqlite_insert.COLUMNS if name != "native_id")
-    with engine.connect() as connection:
-        stored = connection.exec_driver_sql(
-            f"SELECT native_id, {columns} FROM sale ORDER BY id"
-        ).all()
-    engine.dispose()
-    by_id = {native_id: values for native_id, *values in stored}
-    assert len(by_id) == 2 * len(rows)
-    for row in rows:
-        assert by_id[row["native_id"]] == by_id["copy-" + row["native_id"]]
 
 
 def read_json_sales() -> list[Sale]:

@@ -5,7 +5,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import time
 
@@ -13,7 +12,7 @@ import pytest
 import requests
 
 from conftest import DATA
-from live_server import BIN, free_port, gunicorn_command, wait_until_serving
+from live_server import BIN, free_port, gunicorn_command, server_processes, wait_until_serving
 
 
 def environment(database_url: str) -> dict[str, str]:
@@ -23,26 +22,8 @@ def environment(database_url: str) -> dict[str, str]:
 @pytest.fixture
 def start(tmp_path):
     """Start a server process in its own process group; stop it after the test."""
-    processes = []
-
-    def start(command: list, env: dict) -> subprocess.Popen:
-        process = subprocess.Popen(
-            command,
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        processes.append(process)
-        return process
-
-    yield start
-    for process in processes:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-        process.communicate(timeout=30)
+    with server_processes(tmp_path) as start:
+        yield start
 
 
 def test_gunicorn_serves_wsgi_app_with_only_database_url(database_url, start):
