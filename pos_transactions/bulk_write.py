@@ -18,24 +18,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from .models import Sale
+
 MIN_ROWS = 5_000  # smaller writes (a push, a day's sync) keep the ordinary statements
 STAGING = "sale_incoming"
-COLUMNS = (
-    "retailer_id",
-    "native_id",
-    "transaction_id",
-    "status",
-    "transacted_on",
-    "consumer_id",
-    "budtender_id",
-    "lines",
-    "fingerprint",
-    "reported",
-    "feed_json",
-    "updated_at",
-    "modified_at",
-    "original_id",
-)
+COLUMNS = tuple(column.name for column in Sale.__table__.columns if column.name != "id")
 _LISTED = ", ".join(COLUMNS)
 _STORED = text(
     f"SELECT sale.native_id, sale.id, sale.fingerprint, sale.transacted_on, sale.status, "
@@ -47,7 +34,7 @@ _INSERT = text(
     f"INSERT INTO sale ({_LISTED}) SELECT {_LISTED} FROM {STAGING} ORDER BY native_id "
     "ON CONFLICT (retailer_id, native_id) DO NOTHING RETURNING native_id"
 )
-_ROW_COLUMNS = itemgetter(*COLUMNS[1:-3])  # what a built row holds between the two ends
+_IN_ORDER = itemgetter(*COLUMNS)
 
 
 def takes(session: Session, rows: list[dict[str, Any]]) -> bool:
@@ -66,9 +53,7 @@ def stage(session: Session, retailer_id: str, rows: list[dict[str, Any]], now: d
     cursor = connection.connection.driver_connection.cursor()
     with cursor, cursor.copy(f"COPY {STAGING} ({_LISTED}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(
-                (retailer_id, *_ROW_COLUMNS(row), now, row["modified_at"], row["original_id"])
-            )
+            copy.write_row(_IN_ORDER({**row, "retailer_id": retailer_id, "updated_at": now}))
 
 
 def stored(session: Session, retailer_id: str, native_ids: list[str]) -> dict[str, Any]:
